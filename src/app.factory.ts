@@ -1,0 +1,39 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import { AppModule, type AppDeps } from './app.module';
+import { APP_CONFIG } from './config/config.tokens';
+import type { AppConfig } from './config/app-config';
+import { AuthService } from './auth/auth.service';
+import { installPipelineHook } from './auth/pipeline.hook';
+import { UsersService } from './users/users.service';
+
+/** Onion requests are at most this large (onion.md §9); so is any other body. */
+export const MAX_BODY = 10_485_760;
+
+/**
+ * Builds the HTTP application: Fastify without its request logger (it would log client
+ * addresses), raw Buffer bodies for every content type, exact `application/json` labels, and the
+ * pipeline hook. Errors, including those of hooks, reach SogsExceptionFilter through Nest.
+ */
+export async function createApp(deps: AppDeps): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ logger: false, bodyLimit: MAX_BODY, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(deps), adapter, {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  fastify.addHook('onSend', async (_req, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json')) {
+      reply.header('content-type', 'application/json');
+    }
+    return payload;
+  });
+  installPipelineHook(fastify, app.get(AuthService), app.get<AppConfig>(APP_CONFIG));
+  await app.init();
+  await app.get(UsersService).prepare();
+  return app;
+}

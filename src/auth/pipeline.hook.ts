@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config/app-config';
+import { ORIGIN_HEADER, originTickets } from '../common/pipeline-context';
+import type { SogsRequest } from '../common/request-context';
+import { SogsError } from '../common/sogs-error';
+import { alwaysDirect, decodePath, ONION_PATHS, splitTarget } from '../common/paths';
+import type { AuthService } from './auth.service';
+
+const ONION_ONLY = new SogsError(
+  403,
+  'ONION_ONLY',
+  'This server accepts onion requests only: direct HTTP access to the room API is disabled ' +
+    '(the operator can enable it with TSOGS_DIRECT=1)',
+);
+
+/**
+ * First step of every request, before routing (api.md §0): decides the transport, refuses
+ * direct room-API requests unless enabled, and authenticates the X-SOGS-* headers — or, for a
+ * /batch sub-request, takes the outer request's caller and ignores its own headers.
+ */
+export function installPipelineHook(fastify: FastifyInstance, auth: AuthService, config: AppConfig) {
+  fastify.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
+    const req = request as SogsRequest;
+    const origin = originTickets.redeem(request.headers[ORIGIN_HEADER]);
+    delete request.headers[ORIGIN_HEADER];
+    if (origin?.inherited) {
+      req.sogs = { transport: origin.transport, user: origin.inherited.user };
+      return;
+    }
+    const transport = origin?.transport ?? 'direct';
+    const { path: rawPath, query } = splitTarget(request.url);
+    const path = decodePath(rawPath);
+    if (path === null) throw SogsError.badRequest('Invalid percent-encoding in request path');
+    req.sogs = { transport, user: null };
+    if (transport === 'direct') {
+      if (ONION_PATHS.has(path)) return; // the outer onion request carries no identity
+      if (!config.http.direct && !alwaysDirect(path)) throw ONION_ONLY;
+    }
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    req.sogs.user = await auth.authenticate({
+      headers: request.headers,
+      method: request.method,
+      path,
+      query,
+      body,
+    });
+  });
+}

@@ -1,0 +1,80 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { APP_CONFIG } from '../config/config.tokens';
+import type { AppConfig } from '../config/app-config';
+import type { SogsRequest } from '../common/request-context';
+import { SogsError } from '../common/sogs-error';
+import { RoomsRepository } from '../rooms/rooms.repository';
+import {
+  RoomPermissionsService,
+  type RoomAccess,
+} from '../moderation/room-permissions.service';
+import { AuthErrors } from './auth-errors';
+import {
+  AUTH_REQUIREMENT,
+  PARAM_FORMATS,
+  ROOM_ACCESS,
+  type AuthRequirement,
+  type ParamFormat,
+} from './route-auth.decorators';
+
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
+function formatMatches(format: ParamFormat, value: string, requireBlind: boolean): boolean {
+  switch (format) {
+    case 'int':
+      return /^[0-9]+$/.test(value);
+    case 'any_sid':
+      return /^[01]5[0-9a-fA-F]{64}$/.test(value);
+    case 'sid':
+      return (requireBlind ? /^15[0-9a-fA-F]{64}$/ : /^[01]5[0-9a-fA-F]{64}$/).test(value);
+    case 'blinded_sid':
+      return /^15[0-9a-fA-F]{64}$/.test(value);
+  }
+}
+
+/**
+ * Completes routing and applies each route's stated requirement, in the reference's order
+ * (api.md §0): parameter formats and the room's existence (404), then the caller (401), then
+ * room access (403, or 404 where the room must look nonexistent). Authentication itself already
+ * ran in the pipeline hook, before routing.
+ */
+@Injectable()
+export class SogsGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly rooms: RoomsRepository,
+    private readonly permissions: RoomPermissionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    const requirement = this.reflector.getAllAndOverride<AuthRequirement>(AUTH_REQUIREMENT, targets);
+    // Fail closed: a route that states nothing requires a signed caller.
+    const needs: AuthRequirement = requirement ?? 'user';
+    const formats = this.reflector.getAllAndOverride<Record<string, ParamFormat>>(PARAM_FORMATS, targets);
+    const access = this.reflector.getAllAndOverride<RoomAccess>(ROOM_ACCESS, targets);
+    const req = ctx.switchToHttp().getRequest<SogsRequest>();
+    const params = (req.params ?? {}) as Record<string, string>;
+
+    for (const [name, format] of Object.entries(formats ?? {})) {
+      if (!formatMatches(format, params[name] ?? '', this.config.users.requireBlindKeys)) {
+        throw SogsError.notFound();
+      }
+    }
+    if (params.token !== undefined) {
+      const room = TOKEN.test(params.token) ? await this.rooms.findByToken(params.token) : null;
+      if (!room) throw SogsError.notFound(`No such room: ${params.token}`);
+      req.sogs.room = room;
+    }
+
+    const user = req.sogs.user;
+    if (needs !== 'public' && !user) throw SogsError.unauthorized();
+    if (needs === 'blinded' && !user!.sessionId.startsWith('15')) throw AuthErrors.blindedRequired();
+    if (access && req.sogs.room) {
+      req.sogs.permissions = await this.permissions.require(req.sogs.room, user, access);
+    }
+    return true;
+  }
+}

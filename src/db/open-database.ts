@@ -1,0 +1,42 @@
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { Database } from './database';
+import { createDataSource, migrate, poolOf } from './data-source';
+import { startEmbeddedPostgres } from './embedded-postgres';
+
+export interface OpenDatabase {
+  dataSource: DataSource;
+  database: Database;
+  /** True when the embedded server in the data directory is in use. */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to DATABASE_URL, or starts/attaches to the embedded PostgreSQL in the data directory,
+ * and applies pending migrations.
+ */
+export async function openDatabase(
+  config: AppConfig,
+  log: (line: string) => void,
+): Promise<OpenDatabase> {
+  const embedded = config.db.url ? undefined : await startEmbeddedPostgres(config.dataDir, log);
+  const dataSource = createDataSource(config.db.url ?? embedded!.url, config.db.poolSize);
+  try {
+    await dataSource.initialize();
+    await migrate(dataSource);
+  } catch (err) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw err;
+  }
+  return {
+    dataSource,
+    database: new Database(poolOf(dataSource)),
+    embedded: embedded !== undefined,
+    async close() {
+      await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}

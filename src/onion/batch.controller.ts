@@ -1,0 +1,48 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { JsonBody } from '../common/json-body';
+import type { SogsRequest } from '../common/request-context';
+import { Public } from '../auth/route-auth.decorators';
+import { parseBatch } from './batch-request';
+import { Dispatcher, type SubResponse } from './dispatcher';
+
+/** A sub-response as a batch item: JSON bodies inline, anything else base64 (api.md §1). */
+function toItem(res: SubResponse) {
+  const json = res.headers['content-type'] === 'application/json';
+  return {
+    code: res.code,
+    headers: res.headers,
+    body: json ? JSON.parse(res.body.toString('utf8')) : res.body.toString('base64'),
+  };
+}
+
+@Controller()
+export class BatchController {
+  constructor(private readonly dispatcher: Dispatcher) {}
+
+  /** `POST /batch`: runs every sub-request in order as the outer caller. 200 array; 400 if invalid. */
+  @Post('batch')
+  @Public()
+  @HttpCode(200)
+  batch(@JsonBody() body: unknown, @Req() req: SogsRequest) {
+    return this.run(parseBatch(body), req, false);
+  }
+
+  /** `POST /sequence`: as /batch, but stops after the first non-2xx response. */
+  @Post('sequence')
+  @Public()
+  @HttpCode(200)
+  sequence(@JsonBody() body: unknown, @Req() req: SogsRequest) {
+    return this.run(parseBatch(body), req, true);
+  }
+
+  private async run(subs: ReturnType<typeof parseBatch>, req: SogsRequest, stopOnError: boolean) {
+    const origin = { transport: req.sogs.transport, inherited: { user: req.sogs.user } };
+    const out = [];
+    for (const sub of subs) {
+      const res = await this.dispatcher.dispatch(sub, origin);
+      out.push(toItem(res));
+      if (stopOnError && (res.code < 200 || res.code > 299)) break;
+    }
+    return out;
+  }
+}

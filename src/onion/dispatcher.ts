@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { ORIGIN_HEADER, originTickets, type PipelineOrigin } from '../common/pipeline-context';
+import { TEXT_PLAIN } from '../common/error-response';
+import { decodePath, encodePath, splitTarget } from '../common/paths';
+
+/** A request to run inside the server: from an onion envelope, /batch or /sequence. */
+export interface SubRequest {
+  method: string;
+  /** Path and optional `?query`; the path may be percent-encoded or raw UTF-8. */
+  target: string;
+  /** Header names in any case; `content-length` is ignored. */
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Content type used when the headers name none. */
+  defaultContentType: string;
+}
+
+export interface SubResponse {
+  code: number;
+  /** Lower-case names, without `content-length` and hop-by-hop headers. */
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+const DROPPED_REQUEST_HEADERS = new Set([
+  'content-length',
+  'host',
+  'transfer-encoding',
+  'connection',
+  ORIGIN_HEADER,
+]);
+const DROPPED_RESPONSE_HEADERS = new Set(['content-length', 'connection', 'keep-alive', 'transfer-encoding']);
+/** Never reachable from inside an envelope or a batch. */
+const REFUSED = /^\/(oxen|loki|admin)(\/|$)/;
+
+function plain(code: number, text: string): SubResponse {
+  return { code, headers: { 'content-type': TEXT_PLAIN }, body: Buffer.from(text) };
+}
+
+/**
+ * Replays a sub-request through the same Fastify/Nest pipeline as a direct request (same hook,
+ * guards, pipes, controllers and filter), tagging it with its origin.
+ */
+@Injectable()
+export class Dispatcher {
+  private fastify?: FastifyInstance;
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  /** Null when the target's path is not valid percent-encoded UTF-8. */
+  static normaliseTarget(target: string): string | null {
+    const { path, query } = splitTarget(target);
+    const decoded = decodePath(path);
+    if (decoded === null || !decoded.startsWith('/')) return null;
+    return encodePath(decoded) + (query ? `?${query}` : '');
+  }
+
+  async dispatch(req: SubRequest, origin: PipelineOrigin): Promise<SubResponse> {
+    const url = Dispatcher.normaliseTarget(req.target);
+    if (url === null) return plain(400, 'Invalid request path');
+    if (REFUSED.test(url)) return plain(404, 'Not Found');
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      const lower = name.toLowerCase();
+      if (!DROPPED_REQUEST_HEADERS.has(lower)) headers[lower] = value;
+    }
+    headers['content-type'] ??= req.defaultContentType;
+    const ticket = originTickets.issue(origin);
+    headers[ORIGIN_HEADER] = ticket;
+    this.fastify ??= this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const res = await this.fastify
+      .inject({ method: req.method as 'GET', url, headers, payload: req.body.length ? req.body : undefined })
+      .finally(() => originTickets.cancel(ticket));
+    const outHeaders: Record<string, string> = {};
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;
+      outHeaders[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    return { code: res.statusCode, headers: outHeaders, body: res.rawPayload };
+  }
+}

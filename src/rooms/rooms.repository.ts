@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { Database, type Queryable } from '../db/database';
+import { toRoom, type Room, type RoomRow } from './room';
+
+const ROOM_COLUMNS = `id, token, name, description, image_id, created, message_sequence, info_updates,
+  active_users, default_read, default_accessible, default_write, default_upload`;
+
+export interface NewRoom {
+  token: string;
+  name: string;
+  description: string | null;
+  defaults?: Partial<Record<'read' | 'accessible' | 'write' | 'upload', boolean>>;
+}
+
+/** Queries on `rooms`. Tokens match case-insensitively and keep the case they were created in. */
+@Injectable()
+export class RoomsRepository {
+  constructor(private readonly db: Database) {}
+
+  async findByToken(token: string, q: Queryable = this.db): Promise<Room | null> {
+    const rows = await q.query<RoomRow>(
+      `SELECT ${ROOM_COLUMNS} FROM rooms WHERE lower(token) = lower($1)`,
+      [token],
+    );
+    return rows[0] ? toRoom(rows[0]) : null;
+  }
+
+  async list(): Promise<Room[]> {
+    const rows = await this.db.query<RoomRow>(
+      `SELECT ${ROOM_COLUMNS} FROM rooms ORDER BY lower(token)`,
+    );
+    return rows.map(toRoom);
+  }
+
+  /** Creates a room; null when the token is taken (in any case). */
+  async create(room: NewRoom, now: number): Promise<Room | null> {
+    const d = room.defaults ?? {};
+    const rows = await this.db.query<RoomRow>(
+      `INSERT INTO rooms (token, name, description, created,
+         default_read, default_accessible, default_write, default_upload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT ((lower(token))) DO NOTHING
+       RETURNING ${ROOM_COLUMNS}`,
+      [
+        room.token,
+        room.name,
+        room.description,
+        now,
+        d.read ?? true,
+        d.accessible ?? true,
+        d.write ?? true,
+        d.upload ?? true,
+      ],
+    );
+    return rows[0] ? toRoom(rows[0]) : null;
+  }
+
+  async delete(roomId: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('UPDATE files SET expiry = 0 WHERE room_id = $1', [roomId]);
+      await tx.query('DELETE FROM rooms WHERE id = $1', [roomId]);
+    });
+  }
+
+  /** Sets name and/or description, raising info_updates once per field that changes. */
+  async updateInfo(
+    roomId: number,
+    changes: { name?: string; description?: string | null },
+    q: Queryable = this.db,
+  ): Promise<number> {
+    const rows = await q.query<{ info_updates: number }>(
+      `UPDATE rooms SET
+         info_updates = info_updates
+           + (CASE WHEN $2::boolean AND name IS DISTINCT FROM $3 THEN 1 ELSE 0 END)
+           + (CASE WHEN $4::boolean AND description IS DISTINCT FROM $5 THEN 1 ELSE 0 END),
+         name = CASE WHEN $2::boolean THEN $3 ELSE name END,
+         description = CASE WHEN $4::boolean THEN $5 ELSE description END
+       WHERE id = $1 RETURNING info_updates`,
+      [
+        roomId,
+        changes.name !== undefined,
+        changes.name ?? null,
+        changes.description !== undefined,
+        changes.description ?? null,
+      ],
+    );
+    return rows[0].info_updates;
+  }
+
+  async setDefaults(
+    roomId: number,
+    defaults: Partial<Record<'read' | 'accessible' | 'write' | 'upload', boolean>>,
+    q: Queryable = this.db,
+  ): Promise<void> {
+    await q.query(
+      `UPDATE rooms SET default_read = COALESCE($2, default_read),
+         default_accessible = COALESCE($3, default_accessible),
+         default_write = COALESCE($4, default_write),
+         default_upload = COALESCE($5, default_upload)
+       WHERE id = $1`,
+      [
+        roomId,
+        defaults.read ?? null,
+        defaults.accessible ?? null,
+        defaults.write ?? null,
+        defaults.upload ?? null,
+      ],
+    );
+  }
+
+  async bumpInfoUpdates(roomIds: number[], q: Queryable = this.db): Promise<void> {
+    await q.query('UPDATE rooms SET info_updates = info_updates + 1 WHERE id = ANY($1)', [roomIds]);
+  }
+
+  async bumpInfoUpdatesEverywhere(q: Queryable = this.db): Promise<void> {
+    await q.query('UPDATE rooms SET info_updates = info_updates + 1');
+  }
+}

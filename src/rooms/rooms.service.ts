@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.tokens';
+import type { AppConfig } from '../config/app-config';
+import { ServerKeys } from '../config/server-keys';
+import { Clock } from '../common/clock';
+import { OverridesRepository } from '../moderation/overrides.repository';
+import { RoomPermissionsService } from '../moderation/room-permissions.service';
+import { resolvePermissions, type RoomPermissions } from '../moderation/room-permissions';
+import type { User } from '../users/user';
+import { ActivityRepository } from './activity.repository';
+import { PinsRepository } from './pins.repository';
+import type { Room } from './room';
+import { permissionFlags, toRoomInfo } from './room-info.mapper';
+import { RoomsRepository } from './rooms.repository';
+
+/** Room details, listings and pollInfo, as each caller may see them. */
+@Injectable()
+export class RoomsService {
+  constructor(
+    private readonly rooms: RoomsRepository,
+    private readonly overrides: OverridesRepository,
+    private readonly permissions: RoomPermissionsService,
+    private readonly pins: PinsRepository,
+    private readonly activity: ActivityRepository,
+    private readonly keys: ServerKeys,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async info(room: Room, user: User | null, perms?: RoomPermissions) {
+    const [p, mods, pins] = await Promise.all([
+      perms ?? this.permissions.of(room, user),
+      this.overrides.moderatorsOf(room.id, this.keys.systemSessionId),
+      this.pins.ofRoom(room.id),
+    ]);
+    return toRoomInfo(room, p, mods, pins, this.config.rooms.activeThreshold);
+  }
+
+  /** Every room the caller may access (moderators always see their rooms), sorted by token. */
+  async list(user: User | null) {
+    const [rooms, overrides] = await Promise.all([
+      this.rooms.list(),
+      user ? this.overrides.findForUser(user.id) : new Map(),
+    ]);
+    const visible = rooms
+      .map((room) => ({ room, perms: resolvePermissions(room, user, overrides.get(room.id) ?? null) }))
+      .filter(({ perms }) => perms.accessible);
+    return Promise.all(visible.map(({ room, perms }) => this.info(room, user, perms)));
+  }
+
+  /** pollInfo: the caller's flags, plus full details when its `info_updates` is stale. */
+  async pollInfo(room: Room, user: User | null, knownInfoUpdates: number) {
+    const perms = await this.permissions.of(room, user);
+    if (user) await this.activity.record(room.id, user.id, this.clock.now());
+    const out: Record<string, unknown> = {
+      token: room.token,
+      active_users: room.activeUsers,
+      ...permissionFlags(room, perms),
+    };
+    if (room.infoUpdates !== knownInfoUpdates) out.details = await this.info(room, user, perms);
+    return out;
+  }
+}
