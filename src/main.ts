@@ -23,9 +23,15 @@ async function main(): Promise<void> {
       (db.embedded ? ' (embedded PostgreSQL in the data directory)' : ''),
     `base URL:   ${config.http.baseUrl}`,
     `public key: ${keys.publicKeyHex}`,
-    config.http.direct ? 'direct HTTP access: enabled' : 'direct HTTP access: off (onion requests only)',
-    rooms.length ? 'rooms:' : 'no rooms yet: create one with  npx tsogs --add-room TOKEN --name NAME',
-    ...rooms.map((r) => `  ${r.token}  ${joinUrl(config.http.baseUrl, r.token, keys.publicKeyHex)}`),
+    config.http.direct
+      ? 'direct HTTP access: enabled'
+      : 'direct HTTP access: off (onion requests only)',
+    rooms.length
+      ? 'rooms:'
+      : 'no rooms yet: create one with  npx tsogs --add-room TOKEN --name NAME',
+    ...rooms.map(
+      (r) => `  ${r.token}  ${joinUrl(config.http.baseUrl, r.token, keys.publicKeyHex)}`,
+    ),
   ];
   process.stdout.write(lines.join('\n') + '\n');
 
@@ -42,6 +48,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`,
+  );
   process.exit(1);
 });

@@ -5,7 +5,11 @@ import { ServerKeys } from '../config/server-keys';
 import { Clock } from '../common/clock';
 import { decodeHexOrBase64 } from '../crypto/encoding';
 import { ed25519PubkeyToSessionId } from '../crypto/blinding';
-import { buildSignedMessage, isValidEd25519Point, verifyEd25519 } from '../crypto/request-signature';
+import {
+  buildSignedMessage,
+  isValidEd25519Point,
+  verifyEd25519,
+} from '../crypto/request-signature';
 import type { User } from '../users/user';
 import { UsersService } from '../users/users.service';
 import { AuthErrors } from './auth-errors';
@@ -71,7 +75,8 @@ export class AuthService {
     if (!/^[+-]?[0-9]+$/.test(timestampText)) throw AuthErrors.badTimestamp();
     const now = this.clock.now();
     const timestamp = Number(timestampText);
-    if (!(timestamp >= now - WINDOW && timestamp <= now + WINDOW)) throw AuthErrors.staleTimestamp();
+    if (!(timestamp >= now - WINDOW && timestamp <= now + WINDOW))
+      throw AuthErrors.staleTimestamp();
 
     const message = buildSignedMessage({
       serverPubkey: this.keys.publicKey,

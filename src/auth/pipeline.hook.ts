@@ -18,11 +18,17 @@ const ONION_ONLY = new SogsError(
  * direct room-API requests unless enabled, and authenticates the X-SOGS-* headers — or, for a
  * /batch sub-request, takes the outer request's caller and ignores its own headers.
  */
-export function installPipelineHook(fastify: FastifyInstance, auth: AuthService, config: AppConfig) {
-  fastify.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
+export function installPipelineHook(
+  fastify: FastifyInstance,
+  auth: AuthService,
+  config: AppConfig,
+) {
+  fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const req = request as SogsRequest;
     const origin = originTickets.redeem(request.headers[ORIGIN_HEADER]);
     delete request.headers[ORIGIN_HEADER];
+    // A replayed response carries only the headers its route set (a file's Date is its own).
+    if (origin) reply.raw.sendDate = false;
     if (origin?.inherited) {
       req.sogs = { transport: origin.transport, user: origin.inherited.user };
       return;

@@ -5,10 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import type { SogsRequest } from '../common/request-context';
 import { SogsError } from '../common/sogs-error';
 import { RoomsRepository } from '../rooms/rooms.repository';
-import {
-  RoomPermissionsService,
-  type RoomAccess,
-} from '../moderation/room-permissions.service';
+import { RoomPermissionsService, type RoomAccess } from '../moderation/room-permissions.service';
 import { AuthErrors } from './auth-errors';
 import {
   AUTH_REQUIREMENT,
@@ -50,10 +47,16 @@ export class SogsGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
-    const requirement = this.reflector.getAllAndOverride<AuthRequirement>(AUTH_REQUIREMENT, targets);
+    const requirement = this.reflector.getAllAndOverride<AuthRequirement>(
+      AUTH_REQUIREMENT,
+      targets,
+    );
     // Fail closed: a route that states nothing requires a signed caller.
     const needs: AuthRequirement = requirement ?? 'user';
-    const formats = this.reflector.getAllAndOverride<Record<string, ParamFormat>>(PARAM_FORMATS, targets);
+    const formats = this.reflector.getAllAndOverride<Record<string, ParamFormat>>(
+      PARAM_FORMATS,
+      targets,
+    );
     const access = this.reflector.getAllAndOverride<RoomAccess>(ROOM_ACCESS, targets);
     const req = ctx.switchToHttp().getRequest<SogsRequest>();
     const params = (req.params ?? {}) as Record<string, string>;
@@ -71,7 +74,8 @@ export class SogsGuard implements CanActivate {
 
     const user = req.sogs.user;
     if (needs !== 'public' && !user) throw SogsError.unauthorized();
-    if (needs === 'blinded' && !user!.sessionId.startsWith('15')) throw AuthErrors.blindedRequired();
+    if (needs === 'blinded' && !user!.sessionId.startsWith('15'))
+      throw AuthErrors.blindedRequired();
     if (access && req.sogs.room) {
       req.sogs.permissions = await this.permissions.require(req.sogs.room, user, access);
     }

@@ -11,9 +11,21 @@ export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'initialize' }
-  | { kind: 'add-room'; token: string; name: string; description: string | null; perms: PermChanges }
+  | {
+      kind: 'add-room';
+      token: string;
+      name: string;
+      description: string | null;
+      perms: PermChanges;
+    }
   | { kind: 'delete-room'; token: string; yes: boolean }
-  | { kind: 'add-moderators'; rooms: string[]; ids: string[]; admin: boolean; visible: boolean | null }
+  | {
+      kind: 'add-moderators';
+      rooms: string[];
+      ids: string[];
+      admin: boolean;
+      visible: boolean | null;
+    }
   | { kind: 'delete-moderators'; rooms: string[]; ids: string[] }
   | { kind: 'perms'; rooms: string[]; users: string[]; perms: PermChanges }
   | { kind: 'update-room'; rooms: string[]; name?: string; description?: string }
@@ -24,14 +36,33 @@ export class CliUsageError extends Error {}
 
 /** Flags taking one value, flags taking one or more, and plain switches. */
 const SINGLE = new Set([
-  '--add-room', '--delete-room', '--name', '--description', '--add-perms', '--remove-perms', '--clear-perms',
+  '--add-room',
+  '--delete-room',
+  '--name',
+  '--description',
+  '--add-perms',
+  '--remove-perms',
+  '--clear-perms',
 ]);
 const MULTI = new Set(['--rooms', '--users', '--add-moderators', '--delete-moderators']);
 const SWITCHES: Record<string, string> = {
-  '--admin': '--admin', '--visible': '--visible', '--hidden': '--hidden', '--yes': '--yes', '-y': '--yes',
-  '-L': '--list-rooms', '--list-rooms': '--list-rooms', '-v': '--verbose', '--verbose': '--verbose',
-  '-M': '--list-global-mods', '--list-global-mods': '--list-global-mods', '-h': '--help', '--help': '--help',
-  '-V': '--version', '--version': '--version', '--initialize': '--initialize', '--upgrade': '--initialize',
+  '--admin': '--admin',
+  '--visible': '--visible',
+  '--hidden': '--hidden',
+  '--yes': '--yes',
+  '-y': '--yes',
+  '-L': '--list-rooms',
+  '--list-rooms': '--list-rooms',
+  '-v': '--verbose',
+  '--verbose': '--verbose',
+  '-M': '--list-global-mods',
+  '--list-global-mods': '--list-global-mods',
+  '-h': '--help',
+  '--help': '--help',
+  '-V': '--version',
+  '--version': '--version',
+  '--initialize': '--initialize',
+  '--upgrade': '--initialize',
   '--check-upgrades': '--check-upgrades',
 };
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -56,7 +87,10 @@ function tokenize(argv: string[]): Parsed {
       out.set(arg, value);
     } else if (MULTI.has(arg)) {
       const values = inline !== undefined ? [inline] : [];
-      while (i + 1 < argv.length && (!argv[i + 1].startsWith('-') || values.length === 0 && argv[i + 1] === '-')) {
+      while (
+        i + 1 < argv.length &&
+        (!argv[i + 1].startsWith('-') || (values.length === 0 && argv[i + 1] === '-'))
+      ) {
         values.push(argv[++i]);
       }
       if (values.length === 0) throw new CliUsageError(`${arg} needs at least one value`);
@@ -70,7 +104,10 @@ function tokenize(argv: string[]): Parsed {
 
 function perms(value: string | undefined, flag: string): Perm[] {
   if (value === undefined) return [];
-  if (!/^[rwua]*$/.test(value)) throw new CliUsageError(`${flag} takes letters from rwua (r read, w write, u upload, a accessible)`);
+  if (!/^[rwua]*$/.test(value))
+    throw new CliUsageError(
+      `${flag} takes letters from rwua (r read, w write, u upload, a accessible)`,
+    );
   return [...new Set(value.split(''))] as Perm[];
 }
 
@@ -82,14 +119,17 @@ function permChanges(p: Parsed): PermChanges {
   };
   const all = [...c.add, ...c.remove, ...c.clear];
   if (new Set(all).size !== all.length) {
-    throw new CliUsageError('each permission letter may appear in only one of --add-perms, --remove-perms, --clear-perms');
+    throw new CliUsageError(
+      'each permission letter may appear in only one of --add-perms, --remove-perms, --clear-perms',
+    );
   }
   return c;
 }
 
 function ids(values: string[], flag: string): string[] {
   for (const v of values) {
-    if (!SESSION_ID.test(v)) throw new CliUsageError(`${flag}: ${v} is not a 05… or 15… Session ID (66 hex digits)`);
+    if (!SESSION_ID.test(v))
+      throw new CliUsageError(`${flag}: ${v} is not a 05… or 15… Session ID (66 hex digits)`);
   }
   return values.map((v) => v.toLowerCase());
 }
@@ -103,9 +143,12 @@ function rooms(p: Parsed, allowGlobal: boolean): string[] {
   const r = p.get('--rooms') as string[] | undefined;
   if (!r) throw new CliUsageError('--rooms is required for this action');
   const special = r.filter((t) => t === '*' || t === '+');
-  if (special.length && r.length > 1) throw new CliUsageError("--rooms '*' or '+' must be given alone");
-  if (r[0] === '+' && !allowGlobal) throw new CliUsageError("--rooms + (global) is not valid for this action");
-  for (const t of r) if (!special.length && !TOKEN.test(t)) throw new CliUsageError(`invalid room token: ${t}`);
+  if (special.length && r.length > 1)
+    throw new CliUsageError("--rooms '*' or '+' must be given alone");
+  if (r[0] === '+' && !allowGlobal)
+    throw new CliUsageError('--rooms + (global) is not valid for this action');
+  for (const t of r)
+    if (!special.length && !TOKEN.test(t)) throw new CliUsageError(`invalid room token: ${t}`);
   return r;
 }
 
@@ -114,7 +157,16 @@ export function parseCli(argv: string[]): CliCommand {
   const has = (f: string) => p.has(f);
   if (has('--help') || argv.length === 0) return { kind: 'help' };
   if (has('--version')) return { kind: 'version' };
-  const actions = ['--add-room', '--delete-room', '--add-moderators', '--delete-moderators', '--list-rooms', '--list-global-mods', '--initialize', '--check-upgrades'].filter(has);
+  const actions = [
+    '--add-room',
+    '--delete-room',
+    '--add-moderators',
+    '--delete-moderators',
+    '--list-rooms',
+    '--list-global-mods',
+    '--initialize',
+    '--check-upgrades',
+  ].filter(has);
   const permsGiven = has('--add-perms') || has('--remove-perms') || has('--clear-perms');
   if (actions.length > 1) throw new CliUsageError(`choose one action; got ${actions.join(', ')}`);
   const action = actions[0];
@@ -124,8 +176,10 @@ export function parseCli(argv: string[]): CliCommand {
       return { kind: 'initialize' };
     case '--add-room': {
       const token = p.get('--add-room') as string;
-      if (!TOKEN.test(token)) throw new CliUsageError(`invalid room token: ${token} (1–64 of A–Z a–z 0–9 _ -)`);
-      if (has('--rooms') || has('--users')) throw new CliUsageError('--add-room takes no --rooms or --users');
+      if (!TOKEN.test(token))
+        throw new CliUsageError(`invalid room token: ${token} (1–64 of A–Z a–z 0–9 _ -)`);
+      if (has('--rooms') || has('--users'))
+        throw new CliUsageError('--add-room takes no --rooms or --users');
       const description = p.get('--description') as string | undefined;
       return {
         kind: 'add-room',
@@ -138,7 +192,8 @@ export function parseCli(argv: string[]): CliCommand {
     case '--delete-room':
       return { kind: 'delete-room', token: p.get('--delete-room') as string, yes: has('--yes') };
     case '--add-moderators':
-      if (has('--visible') && has('--hidden')) throw new CliUsageError('--visible and --hidden are exclusive');
+      if (has('--visible') && has('--hidden'))
+        throw new CliUsageError('--visible and --hidden are exclusive');
       return {
         kind: 'add-moderators',
         rooms: rooms(p, true),
@@ -147,7 +202,11 @@ export function parseCli(argv: string[]): CliCommand {
         visible: has('--visible') ? true : has('--hidden') ? false : null,
       };
     case '--delete-moderators':
-      return { kind: 'delete-moderators', rooms: rooms(p, true), ids: ids(p.get('--delete-moderators') as string[], '--delete-moderators') };
+      return {
+        kind: 'delete-moderators',
+        rooms: rooms(p, true),
+        ids: ids(p.get('--delete-moderators') as string[], '--delete-moderators'),
+      };
     case '--list-rooms':
       return { kind: 'list-rooms', verbose: has('--verbose') };
     case '--list-global-mods':
@@ -168,7 +227,9 @@ export function parseCli(argv: string[]): CliCommand {
       ...(description !== undefined ? { description: unescape(description) } : {}),
     };
   }
-  throw new CliUsageError('nothing to do: give an action such as --add-room, --add-moderators, --add-perms or -L');
+  throw new CliUsageError(
+    'nothing to do: give an action such as --add-room, --add-moderators, --add-perms or -L',
+  );
 }
 
 export const USAGE = `Usage: tsogs [ACTION] [OPTIONS]   (PySOGS-compatible flags)

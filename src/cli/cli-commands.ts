@@ -14,7 +14,12 @@ import { UsersRepository } from '../users/users.repository';
 import { RoomStatsRepository } from './room-stats.repository';
 import { CliUsageError, type CliCommand, type Perm, type PermChanges } from './cli-args';
 
-const PERM_NAMES: Record<Perm, PermissionName> = { r: 'read', w: 'write', u: 'upload', a: 'accessible' };
+const PERM_NAMES: Record<Perm, PermissionName> = {
+  r: 'read',
+  w: 'write',
+  u: 'upload',
+  a: 'accessible',
+};
 
 function permValues(c: PermChanges): Partial<Record<PermissionName, boolean | null>> {
   const out: Partial<Record<PermissionName, boolean | null>> = {};
@@ -103,9 +108,12 @@ export class CliCommands {
   private async deleteRoom(token: string, yes: boolean): Promise<void> {
     const room = await this.room(token);
     if (!yes) {
-      if (!process.stdin.isTTY) throw new CliUsageError('refusing to delete without confirmation: add --yes');
+      if (!process.stdin.isTTY)
+        throw new CliUsageError('refusing to delete without confirmation: add --yes');
       const rl = createInterface({ input: process.stdin, output: process.stdout });
-      const answer = await rl.question(`Delete room ${room.token} and all its messages and files? [y/N] `);
+      const answer = await rl.question(
+        `Delete room ${room.token} and all its messages and files? [y/N] `,
+      );
       rl.close();
       if (!/^y(es)?$/i.test(answer.trim())) return this.out('Not deleted.');
     }
@@ -159,7 +167,9 @@ export class CliCommands {
     }
   }
 
-  private async deleteModerators(cmd: Extract<CliCommand, { kind: 'delete-moderators' }>): Promise<void> {
+  private async deleteModerators(
+    cmd: Extract<CliCommand, { kind: 'delete-moderators' }>,
+  ): Promise<void> {
     const global = cmd.rooms[0] === '+';
     const rooms = global ? [] : await this.roomsNamed(cmd.rooms);
     const none = { moderator: false, admin: false, visible: true };
@@ -167,7 +177,9 @@ export class CliCommands {
       for (const user of await this.users.matching(id)) {
         if (global) await this.moderators.setGlobalRole(user, { ...none, visible: false });
         for (const room of rooms) await this.moderators.setRoomRole(room, user, none);
-        this.out(`Removed ${user.sessionId} as ${global ? 'global moderator' : `moderator of ${cmd.rooms.join(' ')}`}`);
+        this.out(
+          `Removed ${user.sessionId} as ${global ? 'global moderator' : `moderator of ${cmd.rooms.join(' ')}`}`,
+        );
       }
     }
   }
@@ -184,8 +196,12 @@ export class CliCommands {
       this.out(`${room.token}: ${room.name}`);
       if (room.description) this.out(`  description: ${room.description.replace(/\n/g, '\n    ')}`);
       this.out(`  URL: ${this.url(room)}`);
-      this.out(`  messages: ${s.messages}; files: ${s.files} (${(s.fileBytes / 1e6).toFixed(1)} MB)`);
-      this.out(`  active users: ${s.active[0]} (1d), ${s.active[1]} (7d), ${s.active[2]} (14d), ${s.active[3]} (30d)`);
+      this.out(
+        `  messages: ${s.messages}; files: ${s.files} (${(s.fileBytes / 1e6).toFixed(1)} MB)`,
+      );
+      this.out(
+        `  active users: ${s.active[0]} (1d), ${s.active[1]} (7d), ${s.active[2]} (14d), ${s.active[3]} (30d)`,
+      );
       this.out(
         `  default permissions: ${flag(room.defaultRead, 'r')}${flag(room.defaultWrite, 'w')}` +
           `${flag(room.defaultUpload, 'u')}${flag(room.defaultAccessible, 'a')}`,
@@ -193,7 +209,10 @@ export class CliCommands {
       const admins = mods.filter((m) => m.admin);
       this.out(`  moderators: ${mods.length - admins.length}; admins: ${admins.length}`);
       if (verbose) {
-        for (const m of mods) this.out(`    ${m.sessionId} ${m.admin ? 'admin' : 'moderator'}${m.visible ? '' : ' (hidden)'}`);
+        for (const m of mods)
+          this.out(
+            `    ${m.sessionId} ${m.admin ? 'admin' : 'moderator'}${m.visible ? '' : ' (hidden)'}`,
+          );
       }
     }
   }
@@ -202,7 +221,9 @@ export class CliCommands {
     const mods = await this.ctx.get(UsersRepository).globalModerators(this.keys.systemSessionId);
     if (!mods.length) return this.out('No global moderators.');
     for (const u of mods) {
-      this.out(`${u.sessionId} ${u.admin ? 'admin' : 'moderator'}${u.visibleMod ? '' : ' (hidden)'}`);
+      this.out(
+        `${u.sessionId} ${u.admin ? 'admin' : 'moderator'}${u.visibleMod ? '' : ' (hidden)'}`,
+      );
     }
   }
 }

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, ConfigError } from '../config/env.schema';
@@ -15,9 +17,14 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 /** `tsogs …`: operator commands on the same database and key as the server. */
 async function main(argv: string[]): Promise<number> {
   const cmd = parseCli(argv);
-  if (cmd.kind === 'help') return out(USAGE), 0;
+  if (cmd.kind === 'help') {
+    out(USAGE);
+    return 0;
+  }
   if (cmd.kind === 'version') {
-    return out(`tsogs ${(require('../../../package.json') as { version: string }).version}`), 0;
+    const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8'));
+    out(`tsogs ${(pkg as { version: string }).version}`);
+    return 0;
   }
   const config = loadConfig();
   await sodiumReady();

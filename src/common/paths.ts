@@ -1,7 +1,9 @@
 /** Splits a request target into its raw path and raw query (without `?`; '' when none). */
 export function splitTarget(target: string): { path: string; query: string } {
   const q = target.indexOf('?');
-  return q < 0 ? { path: target, query: '' } : { path: target.slice(0, q), query: target.slice(q + 1) };
+  return q < 0
+    ? { path: target, query: '' }
+    : { path: target.slice(0, q), query: target.slice(q + 1) };
 }
 
 /** Percent-decodes a path as strict UTF-8 (`+` stays `+`); null when the encoding is invalid. */
@@ -22,7 +24,12 @@ export function encodePath(decoded: string): string {
 }
 
 /** Routes reachable over plain HTTP even when direct access to the room API is off. */
-const ALWAYS_DIRECT = new Set(['/capabilities', '/oxen/v4/lsrpc', '/loki/v3/lsrpc', '/oxen/v3/lsrpc']);
+const ALWAYS_DIRECT = new Set([
+  '/capabilities',
+  '/oxen/v4/lsrpc',
+  '/loki/v3/lsrpc',
+  '/oxen/v3/lsrpc',
+]);
 export const ONION_PATHS = new Set(['/oxen/v4/lsrpc', '/loki/v3/lsrpc', '/oxen/v3/lsrpc']);
 
 export function alwaysDirect(path: string): boolean {

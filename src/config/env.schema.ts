@@ -76,7 +76,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dataDir = path.resolve(r.string('TSOGS_DATA_DIR', './data'));
   const baseUrl = r.string('TSOGS_BASE_URL', `http://localhost:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]/.test(baseUrl)) {
-    r.problems.push(`TSOGS_BASE_URL=${JSON.stringify(baseUrl)}: expected an http:// or https:// URL`);
+    r.problems.push(
+      `TSOGS_BASE_URL=${JSON.stringify(baseUrl)}: expected an http:// or https:// URL`,
+    );
   }
   const dbUrl = r.optional('DATABASE_URL');
   if (dbUrl !== undefined && !/^postgres(ql)?:\/\//.test(dbUrl)) {

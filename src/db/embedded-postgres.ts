@@ -51,8 +51,7 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedDatabase> {
   const clusterDir = path.join(dataDir, 'postgres');
   const password = passwordFor(dataDir);
-  const urlFor = (port: number) =>
-    `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  const urlFor = (port: number) => `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
 
   const attached = runningPort(clusterDir);
   if (attached !== undefined) return { url: urlFor(attached), stop: async () => undefined };

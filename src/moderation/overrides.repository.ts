@@ -101,7 +101,9 @@ export class OverridesRepository {
       [roomId, userId, role.moderator, role.admin, role.moderator ? role.visible : true],
     );
     await this.deleteIfEmpty(roomId, userId, q);
-    return (before?.moderator ?? false) !== role.moderator || (before?.admin ?? false) !== role.admin;
+    return (
+      (before?.moderator ?? false) !== role.moderator || (before?.admin ?? false) !== role.admin
+    );
   }
 
   /** Moderators and admins listed for a room, global ones included, sorted by ID. */

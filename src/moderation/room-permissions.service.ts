@@ -43,7 +43,8 @@ export class RoomPermissionsService {
         break;
       case 'admin':
         if (!user) throw SogsError.unauthorized();
-        if (!perms.admin) throw SogsError.forbidden('This endpoint requires admin room permissions');
+        if (!perms.admin)
+          throw SogsError.forbidden('This endpoint requires admin room permissions');
         break;
     }
     return perms;

@@ -15,11 +15,13 @@ function invalid(index: number, why: string): SogsError {
  * rejects the request with 400. `null` values count as absent.
  */
 export function parseBatch(json: unknown): SubRequest[] {
-  if (!Array.isArray(json)) throw SogsError.badRequest('Invalid batch request: expected a JSON array');
+  if (!Array.isArray(json))
+    throw SogsError.badRequest('Invalid batch request: expected a JSON array');
   return json.map((item, i) => {
     if (!isPlainObject(item)) throw invalid(i, 'not an object');
     const { method, path, headers } = item;
-    if (typeof method !== 'string' || !METHODS.has(method)) throw invalid(i, 'bad or missing method');
+    if (typeof method !== 'string' || !METHODS.has(method))
+      throw invalid(i, 'bad or missing method');
     if (typeof path !== 'string' || !path.startsWith('/')) throw invalid(i, 'bad or missing path');
     const hdrs: Record<string, string> = {};
     if (headers !== undefined && headers !== null) {
@@ -32,7 +34,10 @@ export function parseBatch(json: unknown): SubRequest[] {
     const given = BODY_KINDS.filter((k) => item[k] !== undefined && item[k] !== null);
     const wantsBody = method === 'POST' || method === 'PUT';
     if (wantsBody ? given.length !== 1 : given.length !== 0) {
-      throw invalid(i, wantsBody ? 'POST/PUT need exactly one of json, b64, bytes' : 'GET/DELETE take no body');
+      throw invalid(
+        i,
+        wantsBody ? 'POST/PUT need exactly one of json, b64, bytes' : 'GET/DELETE take no body',
+      );
     }
     let body = Buffer.alloc(0);
     let defaultContentType = 'application/octet-stream';

@@ -31,7 +31,12 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'connection',
   ORIGIN_HEADER,
 ]);
-const DROPPED_RESPONSE_HEADERS = new Set(['content-length', 'connection', 'keep-alive', 'transfer-encoding']);
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'content-length',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+]);
 /** Never reachable from inside an envelope or a batch. */
 const REFUSED = /^\/(oxen|loki|admin)(\/|$)/;
 
@@ -71,7 +76,12 @@ export class Dispatcher {
     headers[ORIGIN_HEADER] = ticket;
     this.fastify ??= this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const res = await this.fastify
-      .inject({ method: req.method as 'GET', url, headers, payload: req.body.length ? req.body : undefined })
+      .inject({
+        method: req.method as 'GET',
+        url,
+        headers,
+        payload: req.body.length ? req.body : undefined,
+      })
       .finally(() => originTickets.cancel(ticket));
     const outHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(res.headers)) {

@@ -1,4 +1,4 @@
-import { ServerKeys } from '../config/server-keys';
+import { type ServerKeys } from '../config/server-keys';
 import { parseEphemeralKey, parseOnionFrame } from '../crypto/onion-frame';
 import {
   deriveOnionKey,

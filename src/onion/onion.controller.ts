@@ -29,7 +29,10 @@ export class OnionController {
     const envelope = openEnvelope(rawBody(req), this.keys);
     if (!envelope) return reply.code(400).header('content-type', TEXT_PLAIN).send(UNDECRYPTABLE);
     const plaintext = await this.onion.handleV4(envelope.plaintext);
-    return reply.code(200).header('content-type', 'application/octet-stream').send(envelope.seal(plaintext));
+    return reply
+      .code(200)
+      .header('content-type', 'application/octet-stream')
+      .send(envelope.seal(plaintext));
   }
 
   /** `POST /loki/v3/lsrpc` (and `/oxen/v3/lsrpc`): as v4 with JSON inside; base64 reply body. */
@@ -39,6 +42,9 @@ export class OnionController {
     const envelope = openEnvelope(rawBody(req), this.keys);
     if (!envelope) return reply.code(400).header('content-type', TEXT_PLAIN).send(UNDECRYPTABLE);
     const plaintext = await this.onion.handleV3(envelope.plaintext);
-    return reply.code(200).header('content-type', TEXT_PLAIN).send(envelope.seal(plaintext).toString('base64'));
+    return reply
+      .code(200)
+      .header('content-type', TEXT_PLAIN)
+      .send(envelope.seal(plaintext).toString('base64'));
   }
 }

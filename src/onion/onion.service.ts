@@ -37,7 +37,11 @@ export class OnionService {
     const sub = this.parseV4(plaintext);
     const res: SubResponse = sub
       ? await this.dispatcher.dispatch(sub, ONION)
-      : { code: 400, headers: { 'content-type': TEXT_PLAIN }, body: Buffer.from('Invalid v4 onion request') };
+      : {
+          code: 400,
+          headers: { 'content-type': TEXT_PLAIN },
+          body: Buffer.from('Invalid v4 onion request'),
+        };
     const meta = Buffer.from(JSON.stringify({ code: res.code, headers: res.headers }));
     return encodeList([meta, res.body]);
   }
@@ -80,7 +84,9 @@ export class OnionService {
     // Android up to 1.11.12 sent the string "null" as the body of GETs.
     const emptyBody = body === undefined || body === null || body === '' || body === 'null';
     if (BODYLESS_V3.has(upper) ? !emptyBody : !(emptyBody || typeof body === 'string')) return null;
-    const lowered = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const lowered = Object.fromEntries(
+      Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]),
+    );
     delete lowered['content-type'];
     if (!endpoint.startsWith('/') && typeof req.auth_code === 'string') {
       lowered.authorization = req.auth_code;
@@ -89,7 +95,10 @@ export class OnionService {
       method: upper,
       target: endpoint.startsWith('/') ? endpoint : `/legacy/${endpoint}`,
       headers: { ...lowered, 'content-type': 'application/json' },
-      body: typeof body === 'string' && !BODYLESS_V3.has(upper) ? Buffer.from(body, 'utf8') : Buffer.alloc(0),
+      body:
+        typeof body === 'string' && !BODYLESS_V3.has(upper)
+          ? Buffer.from(body, 'utf8')
+          : Buffer.alloc(0),
       defaultContentType: 'application/json',
     };
   }

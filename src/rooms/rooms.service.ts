@@ -43,7 +43,10 @@ export class RoomsService {
       user ? this.overrides.findForUser(user.id) : new Map(),
     ]);
     const visible = rooms
-      .map((room) => ({ room, perms: resolvePermissions(room, user, overrides.get(room.id) ?? null) }))
+      .map((room) => ({
+        room,
+        perms: resolvePermissions(room, user, overrides.get(room.id) ?? null),
+      }))
       .filter(({ perms }) => perms.accessible);
     return Promise.all(visible.map(({ room, perms }) => this.info(room, user, perms)));
   }

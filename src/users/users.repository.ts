@@ -10,10 +10,9 @@ export class UsersRepository {
   constructor(private readonly db: Database) {}
 
   async findBySessionId(sessionId: string, q: Queryable = this.db): Promise<User | null> {
-    const rows = await q.query<UserRow>(
-      `SELECT ${USER_COLUMNS} FROM users WHERE session_id = $1`,
-      [sessionId],
-    );
+    const rows = await q.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE session_id = $1`, [
+      sessionId,
+    ]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
@@ -46,7 +45,9 @@ export class UsersRepository {
   /** The unblinded user waiting for the blinded ID whose `abs` form is given, locked. */
   async pendingBlinding(blindedAbs: string, q: Queryable): Promise<User | null> {
     const rows = await q.query<UserRow>(
-      `SELECT ${USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')}
+      `SELECT ${USER_COLUMNS.split(', ')
+        .map((c) => `u.${c}`)
+        .join(', ')}
          FROM needs_blinding nb JOIN users u ON u.id = nb.user_id
         WHERE nb.blinded_abs = $1 FOR UPDATE OF nb`,
       [blindedAbs],
@@ -54,7 +55,11 @@ export class UsersRepository {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  async addNeedsBlinding(blindedAbs: string, userId: number, q: Queryable = this.db): Promise<void> {
+  async addNeedsBlinding(
+    blindedAbs: string,
+    userId: number,
+    q: Queryable = this.db,
+  ): Promise<void> {
     await q.query(
       'INSERT INTO needs_blinding (blinded_abs, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
       [blindedAbs, userId],
@@ -74,7 +79,15 @@ export class UsersRepository {
     const [row] = await q.query<UserRow>(
       `INSERT INTO users (session_id, created, last_active, banned, moderator, admin, visible_mod)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${USER_COLUMNS}`,
-      [blindedId, old.created, old.lastActive, old.banned, old.moderator, old.admin, old.visibleMod],
+      [
+        blindedId,
+        old.created,
+        old.lastActive,
+        old.banned,
+        old.moderator,
+        old.admin,
+        old.visibleMod,
+      ],
     );
     await q.query(
       'UPDATE users SET banned = false, moderator = false, admin = false WHERE id = $1',

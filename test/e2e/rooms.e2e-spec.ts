@@ -12,7 +12,9 @@ describe('rooms, capabilities and pollInfo through onion requests', () => {
     t = await TestApp.start();
     [alice, mod, hiddenAdmin] = [1, 2, 3].map(() => SessionIdentity.random());
     const lobby = await t.givenRoom('Lobby', { name: 'The Lobby', description: 'Say hi' });
-    await t.givenRoom('private', { defaults: { read: false, accessible: false, write: false, upload: false } });
+    await t.givenRoom('private', {
+      defaults: { read: false, accessible: false, write: false, upload: false },
+    });
     await t.givenModerator(mod, lobby, { visible: true });
     await t.givenModerator(hiddenAdmin, 'global', { admin: true });
   });
@@ -66,7 +68,9 @@ describe('rooms, capabilities and pollInfo through onion requests', () => {
     });
 
     it('shows hidden admins, defaults and role flags to moderators', async () => {
-      const info = (await t.client(hiddenAdmin).get('/room/Lobby', { via })).json<Record<string, unknown>>();
+      const info = (await t.client(hiddenAdmin).get('/room/Lobby', { via })).json<
+        Record<string, unknown>
+      >();
       expect(info).toMatchObject({
         hidden_admins: [hiddenAdmin.blindedId(t.keys.publicKey)],
         moderator: true,
@@ -90,9 +94,17 @@ describe('rooms, capabilities and pollInfo through onion requests', () => {
       const stale = await t.client(alice).get('/room/Lobby/pollInfo/0', { via });
       expect(stale.status).toBe(200);
       const body = stale.json<Record<string, unknown>>();
-      expect(body).toMatchObject({ token: 'Lobby', active_users: 0, read: true, write: true, upload: true });
+      expect(body).toMatchObject({
+        token: 'Lobby',
+        active_users: 0,
+        read: true,
+        write: true,
+        upload: true,
+      });
       expect(body.details).toMatchObject({ token: 'Lobby', info_updates: 2 });
-      const fresh = (await t.client(alice).get('/room/Lobby/pollInfo/2', { via })).json<Record<string, unknown>>();
+      const fresh = (await t.client(alice).get('/room/Lobby/pollInfo/2', { via })).json<
+        Record<string, unknown>
+      >();
       expect(fresh).not.toHaveProperty('details');
     });
 

@@ -1,5 +1,11 @@
 import type { OnionCipher } from '../../src/crypto/onion-cipher';
-import { sealOnionV3, sealOnionV4, sogsHeaders, type BlindedVariant, type SessionIdentity } from './client-crypto';
+import {
+  sealOnionV3,
+  sealOnionV4,
+  sogsHeaders,
+  type BlindedVariant,
+  type SessionIdentity,
+} from './client-crypto';
 
 /** How a request travels: plain HTTP, or inside an onion envelope (v4 binary or v3 JSON). */
 export type Via = 'direct' | { onion: 'v4' | 'v3'; cipher: OnionCipher };
@@ -46,7 +52,10 @@ export class SogsClient {
 
   /** The same client with other defaults (e.g. `.with({ via: ONION_AES })`). */
   with(defaults: RequestOptions): SogsClient {
-    return new SogsClient(this.baseUrl, this.serverPubkey, this.identity, { ...this.defaults, ...defaults });
+    return new SogsClient(this.baseUrl, this.serverPubkey, this.identity, {
+      ...this.defaults,
+      ...defaults,
+    });
   }
 
   get(path: string, o: RequestOptions = {}) {
@@ -105,7 +114,12 @@ export class SogsClient {
     return this.direct('POST', endpoint, { 'Content-Type': 'application/octet-stream' }, frame);
   }
 
-  private async direct(method: string, path: string, headers: Record<string, string>, body?: Buffer) {
+  private async direct(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: Buffer,
+  ) {
     const res = await fetch(this.baseUrl + path, { method, headers, body });
     const out: Record<string, string> = {};
     res.headers.forEach((v, k) => (out[k] = v));
@@ -119,9 +133,17 @@ export class SogsClient {
     headers: Record<string, string>,
     body?: Buffer,
   ): Promise<Reply> {
-    const sealed = sealOnionV4({ serverPubkey: this.serverPubkey, cipher, method, endpoint, headers, body });
+    const sealed = sealOnionV4({
+      serverPubkey: this.serverPubkey,
+      cipher,
+      method,
+      endpoint,
+      headers,
+      body,
+    });
     const outer = await this.postFrame('/oxen/v4/lsrpc', sealed.frame);
-    if (outer.status !== 200) throw new Error(`onion request failed: ${outer.status} ${outer.text}`);
+    if (outer.status !== 200)
+      throw new Error(`onion request failed: ${outer.status} ${outer.text}`);
     const { meta, body: inner } = sealed.open(outer.body);
     return new Reply(meta.code, meta.headers, inner);
   }
@@ -143,7 +165,8 @@ export class SogsClient {
       body: body?.toString('utf8'),
     });
     const outer = await this.postFrame('/loki/v3/lsrpc', sealed.frame);
-    if (outer.status !== 200) throw new Error(`onion request failed: ${outer.status} ${outer.text}`);
+    if (outer.status !== 200)
+      throw new Error(`onion request failed: ${outer.status} ${outer.text}`);
     const plain = sealed.open(outer.body);
     const parsed = (() => {
       try {

@@ -12,17 +12,22 @@ import { RoomsRepository, type NewRoom } from '../../src/rooms/rooms.repository'
 import type { Room } from '../../src/rooms/room';
 import { UsersService } from '../../src/users/users.service';
 import { ModeratorsService } from '../../src/moderation/moderators.service';
-import { OverridesRepository, type PermissionName } from '../../src/moderation/overrides.repository';
+import {
+  OverridesRepository,
+  type PermissionName,
+} from '../../src/moderation/overrides.repository';
 import type { User } from '../../src/users/user';
-import { SessionIdentity } from './client-crypto';
+import { type SessionIdentity } from './client-crypto';
 import { SogsClient } from './sogs-client';
 import { createTestDatabase } from './test-database';
 
 export interface TestAppOptions {
   /** Environment for loadConfig (TSOGS_DIRECT, TSOGS_REQUIRE_BLIND_KEYS, …). */
   env?: Record<string, string>;
-  /** Server private key (hex); random when absent. */
-  privateKeyHex?: string;
+  /** Server keys; random when absent. */
+  keys?: ServerKeys;
+  /** Reuse this database instead of a fresh clone (two servers over one database). */
+  databaseUrl?: string;
 }
 
 /** The real app on Fastify, listening on a loopback port, over a fresh clone of the database. */
@@ -39,23 +44,39 @@ export class TestApp {
 
   static async start(opts: TestAppOptions = {}): Promise<TestApp> {
     await sodiumReady();
-    const testDb = await createTestDatabase();
+    const testDb = opts.databaseUrl
+      ? { url: opts.databaseUrl, drop: async () => undefined }
+      : await createTestDatabase();
     const ds = createDataSource(testDb.url, 5);
     await ds.initialize();
-    const config = loadConfig({ TSOGS_DATA_DIR: '/nonexistent-test-data', ...opts.env, DATABASE_URL: testDb.url });
-    const keys = ServerKeys.fromPrivate(
-      opts.privateKeyHex ? Buffer.from(opts.privateKeyHex, 'hex') : randomBytes(32),
-    );
+    const config = loadConfig({
+      TSOGS_DATA_DIR: '/nonexistent-test-data',
+      ...opts.env,
+      DATABASE_URL: testDb.url,
+    });
+    const keys = opts.keys ?? ServerKeys.fromPrivate(randomBytes(32));
     const clock = new Clock();
     const database = new Database(poolOf(ds));
     const app = await createApp({ config, keys, database, clock });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
-    return new TestApp(app, `http://127.0.0.1:${address.port}`, keys, clock, database, config, async () => {
-      await app.close();
-      await ds.destroy();
-      await testDb.drop();
-    });
+    return new TestApp(
+      app,
+      `http://127.0.0.1:${address.port}`,
+      keys,
+      clock,
+      database,
+      config,
+      async () => {
+        await app.close();
+        await ds.destroy();
+        await testDb.drop();
+      },
+    );
+  }
+
+  get databaseUrl(): string {
+    return this.config.db.url!;
   }
 
   close(): Promise<void> {
@@ -70,7 +91,15 @@ export class TestApp {
   givenRoom(token: string, extra: Partial<NewRoom> = {}): Promise<Room> {
     return this.app
       .get(RoomsRepository)
-      .create({ token, name: extra.name ?? token, description: extra.description ?? null, defaults: extra.defaults }, this.clock.now())
+      .create(
+        {
+          token,
+          name: extra.name ?? token,
+          description: extra.description ?? null,
+          defaults: extra.defaults,
+        },
+        this.clock.now(),
+      )
       .then((r) => r!);
   }
 
@@ -87,7 +116,11 @@ export class TestApp {
   ): Promise<void> {
     const user = await this.userOf(identity);
     const mods = this.app.get(ModeratorsService);
-    const change = { moderator: true, admin: role.admin ?? false, visible: role.visible ?? where !== 'global' };
+    const change = {
+      moderator: true,
+      admin: role.admin ?? false,
+      visible: role.visible ?? where !== 'global',
+    };
     if (where === 'global') await mods.setGlobalRole(user, change);
     else await mods.setRoomRole(where, user, change);
   }
@@ -103,7 +136,8 @@ export class TestApp {
 
   async givenBan(identity: SessionIdentity, where: Room | 'global'): Promise<void> {
     const user = await this.userOf(identity);
-    if (where === 'global') await this.db.query('UPDATE users SET banned = true WHERE id = $1', [user.id]);
+    if (where === 'global')
+      await this.db.query('UPDATE users SET banned = true WHERE id = $1', [user.id]);
     else {
       await this.db.query(
         `INSERT INTO user_permission_overrides (room_id, user_id, banned) VALUES ($1, $2, true)

@@ -1,0 +1,136 @@
+import { SessionIdentity } from '../support/client-crypto';
+import { ONION_AES, ONION_XCHACHA, type SogsClient } from '../support/sogs-client';
+import { TestApp } from '../support/test-app';
+
+interface Item {
+  code: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+describe('/batch and /sequence (api.md §1)', () => {
+  let t: TestApp;
+  let admin: SessionIdentity;
+  let c: SogsClient;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    const lobby = await t.givenRoom('lobby');
+    await t.givenRoom('closed', { defaults: { read: false, accessible: true } });
+    admin = SessionIdentity.random();
+    await t.givenModerator(admin, lobby, { admin: true, visible: false });
+    c = t.client(admin).with({ via: ONION_AES });
+  });
+  afterAll(() => t.close());
+
+  it('runs every sub-request in order as the outer caller, mapping by index', async () => {
+    const r = await c.post('/batch', {
+      json: [
+        { method: 'GET', path: '/capabilities' },
+        { method: 'GET', path: '/room/lobby/pollInfo/0' },
+        { method: 'GET', path: '/room/nope' },
+        { method: 'GET', path: '/room/closed/pollInfo/0' },
+        { method: 'GET', path: '/room/lobby' },
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('application/json');
+    const items = r.json<Item[]>();
+    expect(items.map((i) => i.code)).toEqual([200, 200, 404, 403, 200]);
+    expect(items[0]).toEqual({
+      code: 200,
+      headers: { 'content-type': 'application/json' },
+      body: { capabilities: ['blind', 'reactions', 'sogs'] },
+    });
+    // The outer caller is a hidden admin of lobby: sub-requests see that.
+    expect(items[4].body).toMatchObject({
+      admin: true,
+      hidden_admins: [admin.blindedId(t.keys.publicKey)],
+    });
+    // Non-JSON bodies come back base64-encoded.
+    expect(items[3].headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(Buffer.from(items[3].body as string, 'base64').toString()).toBe(
+      "This endpoint requires room message 'read' permission",
+    );
+  });
+
+  it('/sequence stops after the first non-2xx response', async () => {
+    const r = await c.post('/sequence', {
+      json: [
+        { method: 'GET', path: '/capabilities' },
+        { method: 'GET', path: '/room/nope' },
+        { method: 'GET', path: '/capabilities' },
+      ],
+      via: ONION_XCHACHA,
+    });
+    expect(r.json<Item[]>().map((i) => i.code)).toEqual([200, 404]);
+  });
+
+  it('accepts an empty array', async () => {
+    const r = await c.post('/batch', { json: [] });
+    expect([r.status, r.json()]).toEqual([200, []]);
+  });
+
+  it('carries json, b64 and bytes bodies and treats null keys as absent', async () => {
+    const r = await c.post('/batch', {
+      json: [
+        { method: 'POST', path: '/batch', json: [{ method: 'GET', path: '/capabilities' }] },
+        { method: 'POST', path: '/batch', b64: Buffer.from('[]').toString('base64') },
+        { method: 'POST', path: '/batch', bytes: '[]', json: null },
+        { method: 'GET', path: '/capabilities', json: null, b64: null },
+      ],
+    });
+    const items = r.json<Item[]>();
+    expect(items.map((i) => i.code)).toEqual([200, 200, 200, 200]);
+    expect(items[0].body).toEqual([
+      {
+        code: 200,
+        headers: { 'content-type': 'application/json' },
+        body: { capabilities: ['blind', 'reactions', 'sogs'] },
+      },
+    ]);
+  });
+
+  it.each([
+    ['not an array', { method: 'GET', path: '/capabilities' }],
+    ['an element that is not an object', ['GET /capabilities']],
+    ['a missing method', [{ path: '/capabilities' }]],
+    ['an unknown method', [{ method: 'PATCH', path: '/capabilities' }]],
+    ['a missing path', [{ method: 'GET' }]],
+    ['a path without a slash', [{ method: 'GET', path: 'capabilities' }]],
+    ['headers that are not an object', [{ method: 'GET', path: '/capabilities', headers: ['x'] }]],
+    ['a non-string header value', [{ method: 'GET', path: '/capabilities', headers: { a: 1 } }]],
+    ['a POST without a body', [{ method: 'POST', path: '/batch' }]],
+    ['a POST with two bodies', [{ method: 'POST', path: '/batch', json: [], bytes: '[]' }]],
+    ['a GET with a body', [{ method: 'GET', path: '/capabilities', json: {} }]],
+    ['invalid b64', [{ method: 'POST', path: '/batch', b64: '*not base64*' }]],
+    [
+      'a valid element followed by an invalid one',
+      [{ method: 'GET', path: '/capabilities' }, { method: 'GET' }],
+    ],
+  ])('rejects %s with 400 and runs nothing', async (_name, body) => {
+    const r = await c.post('/batch', { json: body });
+    expect(r.status).toBe(400);
+    expect(r.headers['content-type']).toBe('text/plain; charset=utf-8');
+  });
+
+  it('rejects malformed JSON with 400, whatever the content type', async () => {
+    const variants: Record<string, string>[] = [
+      { 'Content-Type': 'application/json' },
+      { 'Content-Type': 'application/octet-stream' },
+      {},
+    ];
+    for (const headers of variants) {
+      expect((await c.post('/batch', { body: '[{', headers })).status).toBe(400);
+    }
+  });
+
+  it('works for anonymous callers too', async () => {
+    const r = await t
+      .client()
+      .post('/batch', { json: [{ method: 'GET', path: '/room/lobby' }], via: ONION_AES });
+    const [item] = r.json<Item[]>();
+    expect(item.code).toBe(200);
+    expect(item.body).not.toHaveProperty('admin');
+  });
+});

@@ -1,0 +1,104 @@
+import { SessionIdentity } from '../support/client-crypto';
+import { ONION_AES, ONION_XCHACHA } from '../support/sogs-client';
+import { TestApp } from '../support/test-app';
+
+describe('onion-only by default', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+    await t.givenRoom('lobby');
+  });
+  afterAll(() => t.close());
+
+  it('refuses the room API over plain HTTP with a clear 403', async () => {
+    for (const path of ['/rooms', '/room/lobby', '/room/lobby/pollInfo/0', '/batch']) {
+      const r = await t.client(SessionIdentity.random()).get(path);
+      expect(r.status).toBe(403);
+      expect(r.text).toMatch(/onion requests only/);
+    }
+  });
+
+  it('keeps /capabilities reachable directly', async () => {
+    expect((await t.client().get('/capabilities')).status).toBe(200);
+  });
+});
+
+describe('direct access when enabled (TSOGS_DIRECT=1)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ env: { TSOGS_DIRECT: '1' } });
+    await t.givenRoom('lobby', { description: 'hello' });
+  });
+  afterAll(() => t.close());
+
+  it('gives the same code, content type and body directly and through onion requests', async () => {
+    const alice = SessionIdentity.random();
+    for (const path of [
+      '/rooms',
+      '/room/lobby',
+      '/room/lobby/pollInfo/0',
+      '/room/nope',
+      '/capabilities?required=x',
+    ]) {
+      const [direct, aes, xchacha] = await Promise.all(
+        (['direct', ONION_AES, ONION_XCHACHA] as const).map((via) =>
+          t.client(alice).get(path, { via }),
+        ),
+      );
+      for (const onion of [aes, xchacha]) {
+        expect({
+          path,
+          code: onion.status,
+          type: onion.headers['content-type'],
+          body: onion.text,
+        }).toEqual({
+          path,
+          code: direct.status,
+          type: direct.headers['content-type'],
+          body: direct.text,
+        });
+      }
+    }
+  });
+
+  it('does not fail a GET that says Content-Type: application/json with no body', async () => {
+    const r = await t
+      .client()
+      .get('/room/lobby', { headers: { 'Content-Type': 'application/json' } });
+    expect(r.status).toBe(200);
+  });
+});
+
+describe('two server processes over one database', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    a = await TestApp.start({ env: { TSOGS_DIRECT: '1' } });
+    b = await TestApp.start({
+      env: { TSOGS_DIRECT: '1' },
+      keys: a.keys,
+      databaseUrl: a.databaseUrl,
+    });
+    await a.givenRoom('lobby');
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('rejects on one a nonce first used on the other', async () => {
+    const alice = a.client(SessionIdentity.random());
+    const h = alice.signHeaders('GET', '/room/lobby', undefined);
+    expect((await a.client().get('/room/lobby', { headers: h })).status).toBe(200);
+    const replay = await b.client().get('/room/lobby', { headers: h, via: ONION_AES });
+    expect([replay.status, replay.text]).toEqual([
+      425,
+      'Invalid authentication: X-SOGS-Nonce cannot be reused',
+    ]);
+  });
+
+  it('sees a room created through the other at once', async () => {
+    await b.givenRoom('second');
+    expect((await a.client().get('/room/second')).status).toBe(200);
+  });
+});
