@@ -25,6 +25,8 @@ import { OnionService } from './onion/onion.service';
 import { OnionController } from './onion/onion.controller';
 import { BatchController } from './onion/batch.controller';
 import { RoomStatsRepository } from './cli/room-stats.repository';
+import { MaintenanceRepository } from './maintenance/maintenance.repository';
+import { MaintenanceService } from './maintenance/maintenance.service';
 
 export interface AppDeps {
   config: AppConfig;
@@ -47,6 +49,7 @@ const SERVICES = [
   NonceRepository,
   AuthService,
   RoomStatsRepository,
+  MaintenanceRepository,
 ];
 
 /** Configuration, keys, database and clock, shared by every module. */
@@ -75,6 +78,7 @@ export class AppModule {
       providers: [
         Dispatcher,
         OnionService,
+        MaintenanceService,
         { provide: APP_GUARD, useClass: SogsGuard },
         { provide: APP_FILTER, useClass: SogsExceptionFilter },
       ],

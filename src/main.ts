@@ -8,9 +8,14 @@ import { createApp } from './app.factory';
 import { RoomsRepository } from './rooms/rooms.repository';
 import { joinUrl } from './rooms/join-url';
 
+const NEST_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug'] as const;
+const NEST_LEVEL_OF = { error: 'error', warn: 'warn', info: 'log', debug: 'debug' } as const;
+
 async function main(): Promise<void> {
-  const logger = new Logger('tsogs');
   const config = loadConfig();
+  const levels = NEST_LEVELS.slice(0, NEST_LEVELS.indexOf(NEST_LEVEL_OF[config.log.level]) + 1);
+  Logger.overrideLogger([...levels]);
+  const logger = new Logger('tsogs');
   await sodiumReady();
   const keys = loadOrCreateKeyFile(config.keyFile);
   const db = await openDatabase(config, (line) => logger.debug(line));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -53,6 +53,13 @@ export async function startEmbeddedPostgres(
   const password = passwordFor(dataDir);
   const urlFor = (port: number) => `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
 
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // PostgreSQL refuses to run as root; it runs as the `postgres` user, which must be able to
+    // pass through the data directory to reach its cluster (it cannot list or read the rest).
+    mkdirSync(dataDir, { recursive: true });
+    chmodSync(dataDir, statSync(dataDir).mode | 0o011);
+  }
   const attached = runningPort(clusterDir);
   if (attached !== undefined) return { url: urlFor(attached), stop: async () => undefined };
 
@@ -65,7 +72,7 @@ export async function startEmbeddedPostgres(
     user: 'postgres',
     password,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (line: string) => log(line.trim()),

@@ -1,6 +1,7 @@
 import { SessionIdentity } from '../support/client-crypto';
 import { ONION_AES, ONION_XCHACHA, type Via } from '../support/sogs-client';
 import { TestApp } from '../support/test-app';
+import { MaintenanceService } from '../../src/maintenance/maintenance.service';
 
 describe('rooms, capabilities and pollInfo through onion requests', () => {
   let t: TestApp;
@@ -124,5 +125,23 @@ describe('rooms, capabilities and pollInfo through onion requests', () => {
     expect(r.status).toBe(412);
     expect(r.json()).toEqual({ capabilities: ['blind', 'reactions', 'sogs'], missing: ['magic'] });
     expect((await c.get('/capabilities?required=')).json()).toMatchObject({ missing: [''] });
+  });
+
+  it('counts users who polled within the active threshold in active_users', async () => {
+    const bob = SessionIdentity.random();
+    await t.client(bob).get('/room/Lobby/pollInfo/0', { via: ONION_AES });
+    await t.client().get('/room/Lobby/pollInfo/0', { via: ONION_AES }); // anonymous: not counted
+    await t.app.get(MaintenanceService).runOnce();
+    const before = (await t.client().get('/room/Lobby', { via: ONION_AES })).json<
+      Record<string, number>
+    >();
+    expect(before.active_users).toBeGreaterThanOrEqual(1);
+    t.clock.advance(8 * 86400);
+    await t.app.get(MaintenanceService).runOnce();
+    t.clock.advance(-8 * 86400);
+    const after = (await t.client().get('/room/Lobby', { via: ONION_AES })).json<
+      Record<string, number>
+    >();
+    expect(after.active_users).toBe(0);
   });
 });
