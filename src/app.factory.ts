@@ -7,6 +7,7 @@ import type { AppConfig } from './config/app-config';
 import { AuthService } from './auth/auth.service';
 import { installPipelineHook } from './auth/pipeline.hook';
 import { UsersService } from './users/users.service';
+import { RouteTable } from './common/route-table';
 
 /** Onion requests are at most this large (onion.md §9); so is any other body. */
 export const MAX_BODY = 10_485_760;
@@ -32,6 +33,8 @@ export async function createApp(deps: AppDeps): Promise<NestFastifyApplication> 
     }
     return payload;
   });
+  const routes = app.get(RouteTable);
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   installPipelineHook(fastify, app.get(AuthService), app.get<AppConfig>(APP_CONFIG));
   await app.init();
   await app.get(UsersService).prepare();

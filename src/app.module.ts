@@ -27,6 +27,7 @@ import { BatchController } from './onion/batch.controller';
 import { RoomStatsRepository } from './cli/room-stats.repository';
 import { MaintenanceRepository } from './maintenance/maintenance.repository';
 import { MaintenanceService } from './maintenance/maintenance.service';
+import { RouteTable } from './common/route-table';
 
 export interface AppDeps {
   config: AppConfig;
@@ -79,6 +80,7 @@ export class AppModule {
         Dispatcher,
         OnionService,
         MaintenanceService,
+        RouteTable,
         { provide: APP_GUARD, useClass: SogsGuard },
         { provide: APP_FILTER, useClass: SogsExceptionFilter },
       ],
