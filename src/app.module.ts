@@ -25,6 +25,10 @@ import { OnionService } from './onion/onion.service';
 import { OnionController } from './onion/onion.controller';
 import { BatchController } from './onion/batch.controller';
 import { RoomStatsRepository } from './cli/room-stats.repository';
+import { MessagesModule } from './messages/messages.module';
+import { FilesModule } from './files/files.module';
+import { DmsModule } from './dms/dms.module';
+import { FilesRepository } from './files/files.repository';
 import { MaintenanceRepository } from './maintenance/maintenance.repository';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { RouteTable } from './common/route-table';
@@ -51,6 +55,7 @@ const SERVICES = [
   AuthService,
   RoomStatsRepository,
   MaintenanceRepository,
+  FilesRepository,
 ];
 
 /** Configuration, keys, database and clock, shared by every module. */
@@ -74,7 +79,7 @@ export class AppModule {
   static forRoot(deps: AppDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps)],
+      imports: [CoreModule.forRoot(deps), FilesModule, MessagesModule, DmsModule],
       controllers: [CapabilitiesController, RoomsController, BatchController, OnionController],
       providers: [
         Dispatcher,

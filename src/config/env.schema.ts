@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AppConfig } from './app-config';
+import { ALPHABET_FILTERS, type AppConfig } from './app-config';
 
 const DAY = 86400;
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -59,6 +59,26 @@ class Reader {
     return n * DAY;
   }
 
+  /** A space- or comma-separated subset of `options`, returned in the order of `options`. */
+  subset<T extends string>(name: string, options: readonly T[]): T[] {
+    const given = (this.optional(name) ?? '').split(/[\s,]+/).filter(Boolean);
+    const unknown = given.filter((v) => !(options as readonly string[]).includes(v));
+    if (unknown.length) {
+      this.problems.push(
+        `${name}: unknown ${unknown.join(', ')}; expected some of ${options.join(', ')}`,
+      );
+    }
+    return options.filter((o) => given.includes(o));
+  }
+
+  /** Days as seconds, where 0 or empty means "never" (null). */
+  daysOrNever(name: string, fallbackDays: number): number | null {
+    const v = this.env[name];
+    if (v === undefined) return fallbackDays * DAY;
+    if (v === '' || /^0+(\.0+)?$/.test(v)) return null;
+    return this.days(name, fallbackDays);
+  }
+
   oneOf<T extends string>(name: string, options: readonly T[], fallback: T): T {
     const v = this.optional(name);
     if (v === undefined) return fallback;
@@ -93,6 +113,28 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rooms: {
       activeThreshold: r.days('TSOGS_ACTIVE_THRESHOLD_DAYS', 7),
       activePruneThreshold: r.days('TSOGS_ACTIVE_PRUNE_THRESHOLD_DAYS', 60),
+    },
+    messages: {
+      historyPruneThreshold: r.days('TSOGS_HISTORY_PRUNE_THRESHOLD_DAYS', 30),
+      profanityFilter: r.bool('TSOGS_PROFANITY_FILTER', false),
+      profanitySilent: r.bool('TSOGS_PROFANITY_SILENT', true),
+      profanityCustom: r.optional('TSOGS_PROFANITY_CUSTOM'),
+      alphabetFilters: r.subset('TSOGS_ALPHABET_FILTERS', ALPHABET_FILTERS),
+      alphabetSilent: r.bool('TSOGS_ALPHABET_SILENT', true),
+      filterMods: r.bool('TSOGS_FILTER_MODS', false),
+    },
+    files: {
+      maxSize: r.int('TSOGS_FILES_MAX_SIZE', 10_000_000, 1, 10_485_760),
+      expiry: r.daysOrNever('TSOGS_FILES_EXPIRY_DAYS', 15),
+      uploadsDir: r.string('TSOGS_UPLOADS_DIR', 'uploads'),
+    },
+    dms: {
+      expiry: r.days('TSOGS_DM_EXPIRY_DAYS', 15),
+      maxBytes: r.int('TSOGS_DM_MAX_BYTES', 65_536, 1, 10_485_760),
+      rateLimit: {
+        count: r.int('TSOGS_DM_RATE_LIMIT', 30, 1, 1_000_000),
+        seconds: r.int('TSOGS_DM_RATE_WINDOW', 60, 1, 86_400),
+      },
     },
     log: { level: r.oneOf('TSOGS_LOG_LEVEL', LOG_LEVELS, 'info') },
   };

@@ -8,6 +8,10 @@ export class MaintenanceRepository {
     await q.query('DELETE FROM request_nonces WHERE expiry < $1', [now]);
   }
 
+  async pruneDms(q: Queryable, now: number): Promise<void> {
+    await q.query('DELETE FROM inbox WHERE expiry <= $1', [now]);
+  }
+
   async pruneActivity(q: Queryable, before: number): Promise<void> {
     await q.query('DELETE FROM room_users WHERE last_active < $1', [before]);
   }

@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { Database } from '../db/database';
 import { MaintenanceRepository } from './maintenance.repository';
+import { FilesService } from '../files/files.service';
 
 const INTERVAL_MS = 10_000;
 // One pass at a time across every process sharing the database.
@@ -28,6 +29,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly db: Database,
     private readonly repo: MaintenanceRepository,
+    private readonly files: FilesService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -58,8 +60,10 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
       ]);
       if (!lock.ok) return;
       await this.repo.pruneNonces(tx, now);
+      await this.repo.pruneDms(tx, now);
       await this.repo.pruneActivity(tx, now - this.config.rooms.activePruneThreshold);
       await this.repo.refreshActiveUsers(tx, now - this.config.rooms.activeThreshold);
     });
+    await this.files.removeExpired();
   }
 }

@@ -37,6 +37,18 @@ export class OverridesRepository {
     return r ? { ...r, visibleMod: r.visible_mod } : null;
   }
 
+  /** Every user's override in a room, keyed by Session ID. */
+  async listForRoom(roomId: number): Promise<Map<string, Override>> {
+    const rows = await this.db.query<OverrideRow & { session_id: string }>(
+      `SELECT u.session_id, o.banned, o.read, o.accessible, o.write, o.upload, o.moderator, o.admin,
+              o.visible_mod
+         FROM user_permission_overrides o JOIN users u ON u.id = o.user_id
+        WHERE o.room_id = $1 ORDER BY u.session_id`,
+      [roomId],
+    );
+    return new Map(rows.map((r) => [r.session_id, { ...r, visibleMod: r.visible_mod }]));
+  }
+
   /** Overrides of one user in several rooms, keyed by room id. */
   async findForUser(userId: number): Promise<Map<number, Override>> {
     const rows = await this.db.query<OverrideRow & { room_id: number }>(
@@ -106,6 +118,30 @@ export class OverridesRepository {
     );
   }
 
+  /**
+   * Bans in a room, stripping any room role; true when a role was removed (the room's
+   * moderator list changed). The banned user's room activity goes too (model.md §6).
+   */
+  async ban(roomId: number, userId: number, q: Queryable): Promise<boolean> {
+    const before = await this.find(roomId, userId, q);
+    await q.query(
+      `INSERT INTO user_permission_overrides (room_id, user_id, banned) VALUES ($1, $2, true)
+       ON CONFLICT (room_id, user_id) DO UPDATE
+         SET banned = true, moderator = false, admin = false, visible_mod = true`,
+      [roomId, userId],
+    );
+    await q.query('DELETE FROM room_users WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+    return before?.moderator ?? false;
+  }
+
+  async unban(roomId: number, userId: number, q: Queryable): Promise<void> {
+    await q.query(
+      'UPDATE user_permission_overrides SET banned = false WHERE room_id = $1 AND user_id = $2',
+      [roomId, userId],
+    );
+    await this.deleteIfEmpty(roomId, userId, q);
+  }
+
   /** Moderators and admins listed for a room, global ones included, sorted by ID. */
   async moderatorsOf(roomId: number, systemSessionId: string): Promise<RoomModerator[]> {
     const rows = await this.db.query<{ session_id: string; admin: boolean; visible: boolean }>(
@@ -124,7 +160,8 @@ export class OverridesRepository {
     return rows.map((r) => ({ sessionId: r.session_id, admin: r.admin, visible: r.visible }));
   }
 
-  private async deleteIfEmpty(roomId: number, userId: number, q: Queryable): Promise<void> {
+  /** Deletes the user's row in the room when it no longer sets anything. */
+  async deleteIfEmpty(roomId: number, userId: number, q: Queryable): Promise<void> {
     await q.query(
       `DELETE FROM user_permission_overrides
         WHERE room_id = $1 AND user_id = $2 AND NOT banned AND NOT moderator AND NOT admin

@@ -55,3 +55,20 @@ export function resolvePermissions(
     globalAdmin,
   };
 }
+
+/**
+ * A user's explicit settings in a room as the permission routes show them (api.md §5): only
+ * the permissions set, `banned` when banned, and one role key with `hidden` for hidden roles.
+ */
+export function toPermissionObject(o: Override | null): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  if (!o) return out;
+  for (const p of ['read', 'accessible', 'write', 'upload'] as const) {
+    if (o[p] !== null) out[p] = o[p];
+  }
+  if (o.banned) out.banned = true;
+  if (o.admin) out.admin = true;
+  else if (o.moderator) out.moderator = true;
+  if (o.moderator && !o.visibleMod) out.hidden = true;
+  return out;
+}

@@ -1,10 +1,13 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Put } from '@nestjs/common';
+import { JsonBody } from '../common/json-body';
+import { parseRoomUpdate } from './room-update';
 import {
   CurrentPermissions,
   CurrentRoom,
   CurrentUser,
   ParamFormats,
   Public,
+  RequireUser,
   RoomAccess,
 } from '../auth/route-auth.decorators';
 import type { RoomPermissions } from '../moderation/room-permissions';
@@ -33,6 +36,18 @@ export class RoomsController {
     @CurrentPermissions() perms: RoomPermissions,
   ) {
     return this.rooms.info(room, user, perms);
+  }
+
+  /**
+   * `PUT /room/:token` (admin): name, description, image (a file id of this room), default
+   * permissions. 200 `{"info_updates"}`; 400 bad or no field; 401; 403 not admin; 406 no such
+   * file. All or nothing.
+   */
+  @Put('room/:token')
+  @RequireUser()
+  @RoomAccess('admin')
+  update(@CurrentRoom() room: Room, @JsonBody() body: unknown) {
+    return this.rooms.update(room, parseRoomUpdate(body));
   }
 
   /**

@@ -108,6 +108,23 @@ export class RoomsRepository {
     );
   }
 
+  /** Sets the room image, raising info_updates when it changes. */
+  async setImage(roomId: number, fileId: number, q: Queryable): Promise<void> {
+    await q.query(
+      `UPDATE rooms SET image_id = $2, info_updates = info_updates + 1
+        WHERE id = $1 AND image_id IS DISTINCT FROM $2`,
+      [roomId, fileId],
+    );
+  }
+
+  async infoUpdates(roomId: number, q: Queryable = this.db): Promise<number> {
+    const [row] = await q.query<{ info_updates: number }>(
+      'SELECT info_updates FROM rooms WHERE id = $1',
+      [roomId],
+    );
+    return row.info_updates;
+  }
+
   async bumpInfoUpdates(roomIds: number[], q: Queryable = this.db): Promise<void> {
     await q.query('UPDATE rooms SET info_updates = info_updates + 1 WHERE id = ANY($1)', [roomIds]);
   }

@@ -12,6 +12,10 @@ import { PinsRepository } from './pins.repository';
 import type { Room } from './room';
 import { permissionFlags, toRoomInfo } from './room-info.mapper';
 import { RoomsRepository } from './rooms.repository';
+import type { RoomUpdate } from './room-update';
+import { FilesRepository } from '../files/files.repository';
+import { Database } from '../db/database';
+import { SogsError } from '../common/sogs-error';
 
 /** Room details, listings and pollInfo, as each caller may see them. */
 @Injectable()
@@ -22,6 +26,8 @@ export class RoomsService {
     private readonly permissions: RoomPermissionsService,
     private readonly pins: PinsRepository,
     private readonly activity: ActivityRepository,
+    private readonly files: FilesRepository,
+    private readonly db: Database,
     private readonly keys: ServerKeys,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -49,6 +55,33 @@ export class RoomsService {
       }))
       .filter(({ perms }) => perms.accessible);
     return Promise.all(visible.map(({ room, perms }) => this.info(room, user, perms)));
+  }
+
+  /**
+   * Applies a validated room update all-or-nothing; a new image must be a live upload of this
+   * room (406 otherwise), never expires, and the image it replaces expires now.
+   */
+  async update(room: Room, update: RoomUpdate): Promise<{ info_updates: number }> {
+    const now = this.clock.now();
+    return this.db.transaction(async (tx) => {
+      if (update.name !== undefined || update.description !== undefined) {
+        await this.rooms.updateInfo(
+          room.id,
+          { name: update.name, description: update.description },
+          tx,
+        );
+      }
+      if (update.image !== undefined) {
+        if (!(await this.files.findLive(room.id, update.image, now, tx))) {
+          throw new SogsError(406, 'NO_SUCH_FILE', `No such file: ${update.image}`);
+        }
+        await this.files.setRoomImage(room.id, update.image, now, tx);
+        await this.rooms.setImage(room.id, update.image, tx);
+      }
+      if (Object.keys(update.defaults).length)
+        await this.rooms.setDefaults(room.id, update.defaults, tx);
+      return { info_updates: await this.rooms.infoUpdates(room.id, tx) };
+    });
   }
 
   /** pollInfo: the caller's flags, plus full details when its `info_updates` is stale. */

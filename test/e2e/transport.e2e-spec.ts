@@ -64,7 +64,9 @@ describe('direct access when enabled (TSOGS_DIRECT=1)', () => {
   it('answers 405 for an unsupported method on an existing path, 404 for no path', async () => {
     for (const via of ['direct', ONION_AES] as const) {
       expect((await t.client().delete('/capabilities', { via })).status).toBe(405);
-      expect((await t.client().post('/room/lobby/pollInfo/3', { via, body: '{}' })).status).toBe(405);
+      expect((await t.client().post('/room/lobby/pollInfo/3', { via, body: '{}' })).status).toBe(
+        405,
+      );
       expect((await t.client().get('/no/such/path', { via })).status).toBe(404);
     }
   });

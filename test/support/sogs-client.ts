@@ -24,6 +24,8 @@ export interface RequestOptions {
   /** Override X-SOGS-* fields to exercise failures. */
   nonce?: Buffer;
   timestamp?: number | string;
+  /** The server's clock (tests move it), for default timestamps. */
+  clock?: () => number;
   signedPath?: string;
 }
 
@@ -84,7 +86,7 @@ export class SogsClient {
       mode: opts.mode ?? 'blinded',
       variant: opts.variant,
       nonce: opts.nonce,
-      timestamp: opts.timestamp,
+      timestamp: opts.timestamp ?? (opts.clock ? Math.floor(opts.clock()) : undefined),
       signedPath: opts.signedPath,
     });
   }

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import type { AppConfig } from '../../src/config/app-config';
@@ -18,7 +21,7 @@ import {
 } from '../../src/moderation/overrides.repository';
 import type { User } from '../../src/users/user';
 import { type SessionIdentity } from './client-crypto';
-import { SogsClient } from './sogs-client';
+import { ONION_AES, SogsClient } from './sogs-client';
 import { createTestDatabase } from './test-database';
 
 export interface TestAppOptions {
@@ -49,8 +52,9 @@ export class TestApp {
       : await createTestDatabase();
     const ds = createDataSource(testDb.url, 5);
     await ds.initialize();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tsogs-test-'));
     const config = loadConfig({
-      TSOGS_DATA_DIR: '/nonexistent-test-data',
+      TSOGS_DATA_DIR: dataDir,
       ...opts.env,
       DATABASE_URL: testDb.url,
     });
@@ -71,6 +75,7 @@ export class TestApp {
         await app.close();
         await ds.destroy();
         await testDb.drop();
+        rmSync(dataDir, { recursive: true, force: true });
       },
     );
   }
@@ -85,7 +90,9 @@ export class TestApp {
 
   /** A client signing as `identity` (anonymous when null). */
   client(identity: SessionIdentity | null = null): SogsClient {
-    return new SogsClient(this.baseUrl, this.keys.publicKey, identity);
+    return new SogsClient(this.baseUrl, this.keys.publicKey, identity, {
+      clock: () => this.clock.now(),
+    });
   }
 
   givenRoom(token: string, extra: Partial<NewRoom> = {}): Promise<Room> {
@@ -145,5 +152,47 @@ export class TestApp {
         [where.id, user.id],
       );
     }
+  }
+
+  /**
+   * A message posted by `identity` through the API (onion, so it works whatever TSOGS_DIRECT
+   * says); returns the 201 message object. Signatures are never verified, so any 64 bytes do.
+   */
+  async givenMessage(
+    identity: SessionIdentity,
+    room: Room,
+    data: Buffer | string = randomBytes(24),
+    extra: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown> & { id: number; seqno: number }> {
+    const r = await this.client(identity).post(`/room/${room.token}/message`, {
+      json: {
+        data: Buffer.from(data).toString('base64'),
+        signature: randomBytes(64).toString('base64'),
+        ...extra,
+      },
+      via: ONION_AES,
+    });
+    if (r.status !== 201) throw new Error(`givenMessage: ${r.status} ${r.text}`);
+    return r.json();
+  }
+
+  /** An upload record of `identity` in the room (bytes are not needed to attach it). */
+  async givenUpload(identity: SessionIdentity, room: Room, uploaded = this.clock.now()) {
+    const user = await this.userOf(identity);
+    const [{ id }] = await this.db.query<{ id: number }>(
+      `INSERT INTO files (room_id, uploader_id, size, uploaded, expiry, storage_key)
+       VALUES ($1, $2, 1, $3, $3::double precision + 3600, 'test') RETURNING id`,
+      [room.id, user.id, uploaded],
+    );
+    return id;
+  }
+
+  /** The expiry of a file and the message it is attached to. */
+  async fileState(id: number) {
+    const [row] = await this.db.query<{ expiry: number | null; message_id: number | null }>(
+      'SELECT expiry, message_id FROM files WHERE id = $1',
+      [id],
+    );
+    return row;
   }
 }

@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import { Database, type Queryable } from '../db/database';
+import type { MessageRow, Viewer } from './message';
+
+const SELECT_MESSAGE = `
+  SELECT m.id, m.user_id, u.session_id, m.posted, m.edited, m.seqno, m.seqno_data,
+         m.seqno_reactions, m.seqno_creation, m.data, m.signature, m.filtered,
+         w.session_id AS whisper_to, m.whisper_mods
+    FROM messages m JOIN users u ON u.id = m.user_id LEFT JOIN users w ON w.id = m.whisper_to`;
+
+/**
+ * Visibility for the viewer in $2 (user id or null) and $3 (moderator), model.md §2: never
+ * filtered posts; whispers only for their target, or for moderators when meant for all of them
+ * or sent by the moderator.
+ */
+const VISIBLE = `NOT m.filtered AND (
+    (m.whisper_to IS NULL AND NOT m.whisper_mods)
+    OR m.whisper_to = $2
+    OR ($3 AND (m.whisper_mods OR m.user_id = $2)))`;
+
+export interface NewMessage {
+  roomId: number;
+  userId: number;
+  posted: number;
+  seqno: number;
+  data: Buffer;
+  signature: Buffer;
+  filtered: boolean;
+  whisperTo: number | null;
+  whisperMods: boolean;
+}
+
+/** The seqnos a deleted message takes: its deletion, then one per removed reaction. */
+export interface Tombstone {
+  id: number;
+  seqnoData: number;
+  seqnoReactions: number;
+}
+
+/** Queries on `messages` and `message_history`. */
+@Injectable()
+export class MessagesRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Changes after seqno `after`, oldest change first (model.md §2): deleted messages only when
+   * created at or before `after`, and reaction-only changes only when asked for.
+   */
+  since(
+    roomId: number,
+    viewer: Viewer,
+    after: number,
+    limit: number,
+    withReactionChanges: boolean,
+  ): Promise<MessageRow[]> {
+    return this.db.query<MessageRow>(
+      `${SELECT_MESSAGE}
+        WHERE m.room_id = $1 AND ${VISIBLE} AND m.seqno > $4
+          AND (m.data IS NOT NULL OR m.seqno_creation <= $4)
+          ${withReactionChanges ? '' : 'AND m.seqno_data > $4'}
+        ORDER BY m.seqno LIMIT $5`,
+      [roomId, viewer.userId, viewer.moderator, after, limit],
+    );
+  }
+
+  /** The newest visible live messages, newest first, optionally only those before an id. */
+  latest(
+    roomId: number,
+    viewer: Viewer,
+    limit: number,
+    beforeId: number | null,
+  ): Promise<MessageRow[]> {
+    return this.db.query<MessageRow>(
+      `${SELECT_MESSAGE}
+        WHERE m.room_id = $1 AND ${VISIBLE} AND m.data IS NOT NULL
+          AND ($4::bigint IS NULL OR m.id < $4)
+        ORDER BY m.id DESC LIMIT $5`,
+      [roomId, viewer.userId, viewer.moderator, beforeId, limit],
+    );
+  }
+
+  /** One live message the viewer may see, or null. */
+  async visible(roomId: number, viewer: Viewer, id: number): Promise<MessageRow | null> {
+    const rows = await this.db.query<MessageRow>(
+      `${SELECT_MESSAGE} WHERE m.room_id = $1 AND ${VISIBLE} AND m.data IS NOT NULL AND m.id = $4`,
+      [roomId, viewer.userId, viewer.moderator, id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A message of the room in whatever state, regardless of who may see it. */
+  async find(roomId: number, id: number, q: Queryable = this.db): Promise<MessageRow | null> {
+    const rows = await q.query<MessageRow>(`${SELECT_MESSAGE} WHERE m.room_id = $1 AND m.id = $2`, [
+      roomId,
+      id,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  async insert(tx: Queryable, m: NewMessage): Promise<MessageRow> {
+    const [{ id }] = await tx.query<{ id: number }>(
+      `INSERT INTO messages (room_id, user_id, posted, seqno_data, seqno_creation, data, signature,
+         filtered, whisper_to, whisper_mods)
+       VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [
+        m.roomId,
+        m.userId,
+        m.posted,
+        m.seqno,
+        m.data,
+        m.signature,
+        m.filtered,
+        m.whisperTo,
+        m.whisperMods,
+      ],
+    );
+    return (await this.find(m.roomId, id, tx))!;
+  }
+
+  /** Messages (of any kind) the user created in the room since `since`, for the rate limit. */
+  async countPostedSince(tx: Queryable, roomId: number, userId: number, since: number) {
+    const [{ n }] = await tx.query<{ n: number }>(
+      'SELECT count(*) AS n FROM messages WHERE room_id = $1 AND user_id = $2 AND posted > $3',
+      [roomId, userId, since],
+    );
+    return n;
+  }
+
+  /** An edit with new bytes: the old content goes to the history, the message to a new seqno. */
+  async replaceContent(
+    tx: Queryable,
+    id: number,
+    c: { data: Buffer; signature: Buffer; seqno: number; now: number },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO message_history (message_id, replaced, data, signature)
+       SELECT id, $2, data, signature FROM messages WHERE id = $1`,
+      [id, c.now],
+    );
+    await tx.query(
+      `UPDATE messages SET data = $2, signature = $3, seqno_data = $4, edited = $5 WHERE id = $1`,
+      [id, c.data, c.signature, c.seqno, c.now],
+    );
+  }
+
+  /** An edit with identical bytes changes nothing clients see, so it takes no seqno. */
+  async replaceSignature(tx: Queryable, id: number, signature: Buffer): Promise<void> {
+    await tx.query('UPDATE messages SET signature = $2 WHERE id = $1', [id, signature]);
+  }
+
+  async setReactionSeqno(tx: Queryable, id: number, seqno: number): Promise<void> {
+    await tx.query('UPDATE messages SET seqno_reactions = $2 WHERE id = $1', [id, seqno]);
+  }
+
+  /** Ids of the room's live messages: those among `ids`, or all of one author's. */
+  async liveIds(
+    tx: Queryable,
+    roomId: number,
+    select: { ids: number[] } | { authorId: number },
+  ): Promise<number[]> {
+    const rows = await tx.query<{ id: number }>(
+      `SELECT id FROM messages WHERE room_id = $1 AND data IS NOT NULL
+         AND ($2::bigint[] IS NULL OR id = ANY($2)) AND ($3::bigint IS NULL OR user_id = $3)
+       ORDER BY id`,
+      [roomId, 'ids' in select ? select.ids : null, 'authorId' in select ? select.authorId : null],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Clears content (kept in the history) and stamps each message's deletion seqnos. */
+  async tombstone(tx: Queryable, stones: Tombstone[], now: number): Promise<void> {
+    const ids = stones.map((s) => s.id);
+    await tx.query(
+      `INSERT INTO message_history (message_id, replaced, data, signature)
+       SELECT id, $2, data, signature FROM messages WHERE id = ANY($1::bigint[])`,
+      [ids, now],
+    );
+    await tx.query(
+      `UPDATE messages m SET data = NULL, signature = NULL, edited = $2,
+         seqno_data = s.seqno_data, seqno_reactions = GREATEST(m.seqno_reactions, s.seqno_reactions)
+       FROM unnest($1::bigint[], $3::bigint[], $4::bigint[]) AS s(id, seqno_data, seqno_reactions)
+       WHERE m.id = s.id`,
+      [ids, now, stones.map((s) => s.seqnoData), stones.map((s) => s.seqnoReactions)],
+    );
+  }
+}

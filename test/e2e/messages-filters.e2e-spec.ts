@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Room } from '../../src/rooms/room';
+import { SessionIdentity } from '../support/client-crypto';
+import { TestApp } from '../support/test-app';
+
+type Msg = Record<string, unknown> & { id: number; seqno: number };
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
+  return Buffer.from([...out, n]);
+}
+const field = (n: number, value: Buffer | string) => {
+  const bytes = Buffer.from(value);
+  return Buffer.concat([varint(n * 8 + 2), varint(bytes.length), bytes]);
+};
+/** Content{dataMessage{body, profile{displayName}}} plus Session padding. */
+function session(body: string, displayName = 'Ann'): Buffer {
+  const dataMessage = Buffer.concat([field(1, body), field(101, field(1, displayName))]);
+  return Buffer.concat([field(1, dataMessage), Buffer.from([0x80]), Buffer.alloc(16)]);
+}
+const post = (data: Buffer) => ({
+  json: { data: data.toString('base64'), signature: randomBytes(64).toString('base64') },
+});
+
+describe('content filters (model.md §8)', () => {
+  describe('alphabet (429) and built-in profanity (silent)', () => {
+    let t: TestApp;
+    let alice: SessionIdentity;
+    let bob: SessionIdentity;
+    let mod: SessionIdentity;
+    let room: Room;
+    const sequence = async () =>
+      (await t.client(bob).get('/room/lobby')).json<{ message_sequence: number }>()
+        .message_sequence;
+
+    beforeAll(async () => {
+      t = await TestApp.start({
+        env: {
+          TSOGS_DIRECT: '1',
+          TSOGS_ALPHABET_FILTERS: 'cyrillic',
+          TSOGS_ALPHABET_SILENT: 'no',
+          TSOGS_PROFANITY_FILTER: 'yes',
+        },
+      });
+      [alice, bob, mod] = [1, 2, 3].map(() => SessionIdentity.random());
+      room = await t.givenRoom('lobby');
+      await t.givenModerator(mod, room);
+    });
+    afterAll(() => t.close());
+    beforeEach(() => t.clock.advance(20));
+
+    it('refuses a non-silent hit with 429 and stores nothing', async () => {
+      const seq = await sequence();
+      const r = await t.client(alice).post('/room/lobby/message', post(session('привет')));
+      expect([r.status, r.text]).toEqual([429, 'filtration rejected message (alphabet)']);
+      expect(await sequence()).toBe(seq);
+    });
+
+    it('stores a silent hit hidden from everyone, answering 201 with filtered: true', async () => {
+      for (const data of [session('what the fuck'), session('hi', 'Sh1t Head')]) {
+        const seq = await sequence();
+        const r = await t.client(alice).post('/room/lobby/message', post(data));
+        expect(r.status).toBe(201);
+        const m = r.json<Msg>();
+        expect(m).toMatchObject({ filtered: true, seqno: seq + 1, data: data.toString('base64') });
+        for (const who of [alice, bob, mod]) {
+          const since = await t.client(who).get(`/room/lobby/messages/since/${seq}`);
+          expect(since.json()).toEqual([]);
+          expect((await t.client(who).get(`/room/lobby/message/${m.id}`)).status).toBe(404);
+        }
+      }
+    });
+
+    it('passes clean text, unparseable bytes and moderators', async () => {
+      const clean = await t.client(alice).post('/room/lobby/message', post(session('hello')));
+      expect(clean.status).toBe(201);
+      expect(clean.json()).not.toHaveProperty('filtered');
+      const raw = await t.client(alice).post('/room/lobby/message', post(Buffer.from('привет')));
+      expect(raw.json()).not.toHaveProperty('filtered');
+      const byMod = await t.client(mod).post('/room/lobby/message', post(session('привет fuck')));
+      expect(byMod.status).toBe(201);
+      expect(byMod.json()).not.toHaveProperty('filtered');
+    });
+
+    it('filters edits: 429 before the message checks; silent hits change nothing', async () => {
+      const m = await t.givenMessage(alice, room, session('hello'));
+      const edit = (who: SessionIdentity, id: number, text: string) =>
+        t.client(who).put(`/room/lobby/message/${id}`, post(session(text)));
+      expect((await edit(alice, 999999, 'привет')).status).toBe(429);
+      expect((await edit(bob, m.id, 'fuck')).status).toBe(403);
+      const silent = await edit(alice, m.id, 'fuck');
+      expect([silent.status, silent.json()]).toEqual([200, {}]);
+      expect((await t.client(bob).get(`/room/lobby/message/${m.id}`)).json()).toEqual(m);
+    });
+  });
+
+  it('uses a custom word list instead of the built-in one, and filter_mods', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tsogs-words-'));
+    const list = path.join(dir, 'words.txt');
+    writeFileSync(list, '# fruit only\nbanana\n');
+    const t = await TestApp.start({
+      env: {
+        TSOGS_DIRECT: '1',
+        TSOGS_PROFANITY_FILTER: '1',
+        TSOGS_PROFANITY_SILENT: '0',
+        TSOGS_PROFANITY_CUSTOM: list,
+        TSOGS_FILTER_MODS: 'on',
+      },
+    });
+    try {
+      const admin = SessionIdentity.random();
+      const room = await t.givenRoom('fruit');
+      await t.givenModerator(admin, room, { admin: true });
+      const r = await t.client(admin).post('/room/fruit/message', post(session('B4NANA!')));
+      expect([r.status, r.text]).toEqual([429, 'filtration rejected message (profanity)']);
+      const ok = await t.client(admin).post('/room/fruit/message', post(session('shit')));
+      expect(ok.status).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+});
