@@ -28,6 +28,8 @@ import { RoomStatsRepository } from './cli/room-stats.repository';
 import { MessagesModule } from './messages/messages.module';
 import { FilesModule } from './files/files.module';
 import { DmsModule } from './dms/dms.module';
+import { ModerationModule } from './moderation/moderation.module';
+import { FuturesRepository } from './moderation/futures.repository';
 import { FilesRepository } from './files/files.repository';
 import { MaintenanceRepository } from './maintenance/maintenance.repository';
 import { MaintenanceService } from './maintenance/maintenance.service';
@@ -56,6 +58,7 @@ const SERVICES = [
   RoomStatsRepository,
   MaintenanceRepository,
   FilesRepository,
+  FuturesRepository,
 ];
 
 /** Configuration, keys, database and clock, shared by every module. */
@@ -79,7 +82,7 @@ export class AppModule {
   static forRoot(deps: AppDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), FilesModule, MessagesModule, DmsModule],
+      imports: [CoreModule.forRoot(deps), FilesModule, MessagesModule, DmsModule, ModerationModule],
       controllers: [CapabilitiesController, RoomsController, BatchController, OnionController],
       providers: [
         Dispatcher,

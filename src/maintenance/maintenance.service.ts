@@ -11,6 +11,7 @@ import { Clock } from '../common/clock';
 import { Database } from '../db/database';
 import { MaintenanceRepository } from './maintenance.repository';
 import { FilesService } from '../files/files.service';
+import { FuturesRepository } from '../moderation/futures.repository';
 
 const INTERVAL_MS = 10_000;
 // One pass at a time across every process sharing the database.
@@ -30,6 +31,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     private readonly db: Database,
     private readonly repo: MaintenanceRepository,
     private readonly files: FilesService,
+    private readonly futures: FuturesRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -63,6 +65,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
       await this.repo.pruneDms(tx, now);
       await this.repo.pruneActivity(tx, now - this.config.rooms.activePruneThreshold);
       await this.repo.refreshActiveUsers(tx, now - this.config.rooms.activeThreshold);
+      await this.futures.applyDue(tx, now);
     });
     await this.files.removeExpired();
   }

@@ -8,6 +8,7 @@ import type { RoomPermissions } from '../moderation/room-permissions';
 import type { Room } from '../rooms/room';
 import type { User } from '../users/user';
 import { UsersService } from '../users/users.service';
+import { RoomsRepository } from '../rooms/rooms.repository';
 import { isDeleted } from './message';
 import { MessagesRepository, type Tombstone } from './messages.repository';
 import { PinnedMessagesRepository } from './pinned-messages.repository';
@@ -25,6 +26,7 @@ export class MessageDeletionService {
     private readonly files: FileAttachmentsRepository,
     private readonly sequence: RoomSequenceRepository,
     private readonly users: UsersService,
+    private readonly roomsRepo: RoomsRepository,
     private readonly permissions: RoomPermissionsService,
     private readonly clock: Clock,
   ) {}
@@ -50,23 +52,47 @@ export class MessageDeletionService {
   async deleteAllOf(room: Room, caller: User, sessionId: string) {
     const target = await this.users.find(sessionId.toLowerCase());
     if (!target) throw SogsError.notFound(`No such user: ${sessionId}`);
-    if (target.id !== caller.id) {
-      const [mine, theirs] = await Promise.all([
-        this.permissions.of(room, caller),
-        this.permissions.of(room, target),
-      ]);
-      if (!mine.moderator || (theirs.admin && !mine.admin)) throw SogsError.forbidden();
+    if (!(await this.mayDeleteAllOf(room, caller, target))) throw SogsError.forbidden();
+    if (!(await this.deleteAllIn(room, target))) throw SogsError.notFound('No messages to delete');
+    return {};
+  }
+
+  /**
+   * `DELETE /rooms/all/:sid`: the same in every room the caller may do it in; other rooms are
+   * skipped silently. 404 when the user is unknown.
+   */
+  async deleteAllEverywhere(caller: User, sessionId: string) {
+    const target = await this.users.find(sessionId.toLowerCase());
+    if (!target) throw SogsError.notFound(`No such user: ${sessionId}`);
+    const rooms: Record<string, number> = {};
+    let total = 0;
+    for (const room of await this.roomsRepo.list()) {
+      if (!(await this.permissions.of(room, caller)).accessible) continue;
+      if (!(await this.mayDeleteAllOf(room, caller, target))) continue;
+      rooms[room.token] = await this.deleteAllIn(room, target);
+      total += rooms[room.token];
     }
+    return { total, rooms };
+  }
+
+  /** The user themself, or a moderator of the room; an admin's messages only for an admin. */
+  private async mayDeleteAllOf(room: Room, caller: User, target: User): Promise<boolean> {
+    if (target.id === caller.id) return true;
+    const mine = await this.permissions.of(room, caller);
+    const theirs = await this.permissions.of(room, target);
+    return mine.moderator && (!theirs.admin || mine.admin);
+  }
+
+  /** Tombstones every live message of the user in the room and expires their uploads there. */
+  private async deleteAllIn(room: Room, target: User): Promise<number> {
     const now = this.clock.now();
-    const deleted = await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       await this.sequence.lock(tx, room.id);
       const ids = await this.messages.liveIds(tx, room.id, { authorId: target.id });
       await this.tombstone(tx, room, ids, now);
       await this.files.expireUploadsOf(tx, room.id, target.id, now);
       return ids.length;
     });
-    if (!deleted) throw SogsError.notFound('No messages to delete');
-    return {};
   }
 
   /**

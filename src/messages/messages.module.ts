@@ -14,7 +14,7 @@ import { ReactionsRepository } from './reactions.repository';
 import { ReactionsService } from './reactions.service';
 import { RoomSequenceRepository } from './room-sequence.repository';
 
-/** Posting, polling, editing, deleting, whispers, pins and reactions (issue 3). */
+/** Posting, polling, editing, deleting, whispers, pins and reactions. */
 @Module({
   controllers: [MessagesController, ReactionsController, PinsController],
   providers: [
@@ -30,5 +30,6 @@ import { RoomSequenceRepository } from './room-sequence.repository';
     ReactionsService,
     PinsService,
   ],
+  exports: [MessageDeletionService],
 })
 export class MessagesModule {}
