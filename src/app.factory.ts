@@ -11,6 +11,7 @@ import { RouteTable } from './common/route-table';
 
 /** Onion requests are at most this large (onion.md §9); so is any other body. */
 export const MAX_BODY = 10_485_760;
+const MEDIA_TYPE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;.*)?$/;
 
 /**
  * Builds the HTTP application: Fastify without its request logger (it would log client
@@ -26,6 +27,14 @@ export async function createApp(deps: AppDeps): Promise<NestFastifyApplication> 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // Bodies are read raw whatever their label (onion.md §1, api.md §0): a malformed or missing
+  // Content-Type must not get a 415 from Fastify before the request is even authenticated.
+  fastify.addHook('onRequest', async (request) => {
+    const type = request.headers['content-type'];
+    if (type === undefined || !MEDIA_TYPE.test(type)) {
+      request.headers['content-type'] = 'application/octet-stream';
+    }
+  });
   fastify.addHook('onSend', async (_req, reply, payload) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) {

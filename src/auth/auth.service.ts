@@ -33,9 +33,10 @@ const NONCE_RETENTION = 2 * WINDOW;
 /** last_active is written at most this often per user: it is not worth a write per request. */
 const TOUCH_INTERVAL = 60;
 
+/** A header's raw value (the last one when repeated); '' when absent. */
 function header(h: SignedRequest['headers'], name: string): string {
   const v = h[name];
-  return (Array.isArray(v) ? v[v.length - 1] : v)?.trim() ?? '';
+  return (Array.isArray(v) ? v[v.length - 1] : v) ?? '';
 }
 
 /** X-SOGS-* request authentication, in the order and with the texts of auth.md §5. */
@@ -51,10 +52,12 @@ export class AuthService {
 
   /** The caller, or null for an anonymous request; throws SogsError on any failure. */
   async authenticate(req: SignedRequest): Promise<User | null> {
-    const [pubkeyText, nonceText, timestampText, signatureText] = HEADERS.map((n) =>
-      header(req.headers, n),
+    const [pubkeyText, nonceText, rawTimestamp, signatureText] = HEADERS.map((n) =>
+      header(req.headers, n).trim(),
     );
-    const missing = [pubkeyText, nonceText, timestampText, signatureText].filter((v) => !v).length;
+    // The signature covers the timestamp text exactly as received; only parsing trims it.
+    const timestampText = header(req.headers, 'x-sogs-timestamp');
+    const missing = [pubkeyText, nonceText, rawTimestamp, signatureText].filter((v) => !v).length;
     if (missing === 4) return null;
     if (missing > 0) throw AuthErrors.missingHeaders(missing);
 
@@ -72,9 +75,9 @@ export class AuthService {
     if (!nonce) throw AuthErrors.badNonce();
     const signature = decodeHexOrBase64(signatureText, 64);
     if (!signature) throw AuthErrors.badSignature();
-    if (!/^[+-]?[0-9]+$/.test(timestampText)) throw AuthErrors.badTimestamp();
+    if (!/^[+-]?[0-9]+$/.test(rawTimestamp)) throw AuthErrors.badTimestamp();
     const now = this.clock.now();
-    const timestamp = Number(timestampText);
+    const timestamp = Number(rawTimestamp);
     if (!(timestamp >= now - WINDOW && timestamp <= now + WINDOW))
       throw AuthErrors.staleTimestamp();
 

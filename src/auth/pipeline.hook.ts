@@ -42,12 +42,14 @@ export function installPipelineHook(
       if (ONION_PATHS.has(path)) return; // the outer onion request carries no identity
       if (!config.http.direct && !alwaysDirect(path)) throw ONION_ONLY;
     }
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    // A replayed request is checked against what its client signed, not Fastify's rewrite.
+    const body =
+      origin?.sent.body ?? (Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
     req.sogs.user = await auth.authenticate({
       headers: request.headers,
       method: request.method,
       path,
-      query,
+      query: origin?.sent.query ?? query,
       body,
     });
   });

@@ -68,7 +68,8 @@ export class SogsGuard implements CanActivate {
     }
     if (params.token !== undefined) {
       const room = TOKEN.test(params.token) ? await this.rooms.findByToken(params.token) : null;
-      if (!room) throw SogsError.notFound(`No such room: ${params.token}`);
+      // Same answer as an inaccessible room, so hidden rooms cannot be told apart from none.
+      if (!room) throw SogsError.notFound();
       req.sogs.room = room;
     }
 

@@ -19,8 +19,12 @@ export function decodePath(path: string): string | null {
  * Re-encodes a decoded path for replaying it as a URL: every byte outside the unreserved set
  * and `/` is percent-encoded, so raw UTF-8 from an onion endpoint becomes a valid request line.
  */
-export function encodePath(decoded: string): string {
-  return encodeURIComponent(decoded).replace(/%2F/g, '/');
+export function encodePath(decoded: string): string | null {
+  try {
+    return encodeURIComponent(decoded).replace(/%2F/g, '/');
+  } catch {
+    return null; // a lone UTF-16 surrogate (possible in JSON) has no UTF-8 form
+  }
 }
 
 /** Routes reachable over plain HTTP even when direct access to the room API is off. */

@@ -13,6 +13,14 @@ export interface PipelineOrigin {
   inherited?: { user: User | null };
 }
 
+/**
+ * A ticket's payload: the origin, plus the query and body exactly as the client sent them,
+ * which its signature covers (Fastify re-encodes replayed queries and drops GET bodies).
+ */
+export interface ReplayedRequest extends PipelineOrigin {
+  sent: { query: string; body: Buffer };
+}
+
 /** Header that carries the one-time ticket of a replayed request. */
 export const ORIGIN_HEADER = 'x-tsogs-origin';
 
@@ -22,16 +30,16 @@ export const ORIGIN_HEADER = 'x-tsogs-origin';
  * A ticket is 128 random bits known only to this process, so a client cannot present one.
  */
 class OriginTickets {
-  private readonly pending = new Map<string, PipelineOrigin>();
+  private readonly pending = new Map<string, ReplayedRequest>();
 
-  issue(origin: PipelineOrigin): string {
+  issue(origin: ReplayedRequest): string {
     const ticket = randomBytes(16).toString('hex');
     this.pending.set(ticket, origin);
     return ticket;
   }
 
   /** The origin of a ticket, once; undefined for unknown tickets. */
-  redeem(ticket: string | string[] | undefined): PipelineOrigin | undefined {
+  redeem(ticket: string | string[] | undefined): ReplayedRequest | undefined {
     if (typeof ticket !== 'string') return undefined;
     const origin = this.pending.get(ticket);
     this.pending.delete(ticket);

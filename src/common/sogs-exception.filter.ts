@@ -9,21 +9,34 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorResponse, sendError } from './error-response';
 import { RouteTable } from './route-table';
 import { SogsError } from './sogs-error';
-import { splitTarget } from './paths';
+import { RoomsRepository } from '../rooms/rooms.repository';
+import { decodePath, splitTarget } from './paths';
 
 /** The one place errors become responses: the spec's status and text, or a logged 500. */
 @Catch()
 export class SogsExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly routes: RouteTable) {}
+  constructor(
+    private readonly routes: RouteTable,
+    private readonly rooms: RoomsRepository,
+  ) {}
 
-  catch(err: unknown, host: ArgumentsHost): void {
+  /** A `/room/:token/…` path names an existing room (else no route exists: 404, not 405). */
+  private async roomExists(path: string): Promise<boolean> {
+    const m = /^\/room\/([^/]+)/.exec(path);
+    if (!m) return true;
+    const token = decodePath(m[1]);
+    return token !== null && (await this.rooms.findByToken(token)) !== null;
+  }
+
+  async catch(err: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     if (err instanceof NotFoundException) {
       // No route matched (Nest's not-found handler): 405 if the path exists for another method.
       const req = http.getRequest<FastifyRequest>();
-      if (this.routes.otherMethodMatches(req.method, splitTarget(req.url).path)) {
+      const path = splitTarget(req.url).path;
+      if (this.routes.otherMethodMatches(req.method, path) && (await this.roomExists(path))) {
         err = new SogsError(405, 'METHOD_NOT_ALLOWED', 'Method Not Allowed');
       }
     }

@@ -102,8 +102,9 @@ export class OverridesRepository {
     roomId: number,
     userId: number,
     role: { moderator: boolean; admin: boolean; visible: boolean },
-    q: Queryable = this.db,
+    q: Queryable,
   ): Promise<boolean> {
+    await this.lockRow(roomId, userId, q);
     const before = await this.find(roomId, userId, q);
     await q.query(
       `INSERT INTO user_permission_overrides (room_id, user_id, moderator, admin, visible_mod)
@@ -123,6 +124,7 @@ export class OverridesRepository {
    * moderator list changed). The banned user's room activity goes too (model.md §6).
    */
   async ban(roomId: number, userId: number, q: Queryable): Promise<boolean> {
+    await this.lockRow(roomId, userId, q);
     const before = await this.find(roomId, userId, q);
     await q.query(
       `INSERT INTO user_permission_overrides (room_id, user_id, banned) VALUES ($1, $2, true)
@@ -158,6 +160,17 @@ export class OverridesRepository {
       [roomId, systemSessionId],
     );
     return rows.map((r) => ({ sessionId: r.session_id, admin: r.admin, visible: r.visible }));
+  }
+
+  /**
+   * Serialises read-then-write changes of one (room, user) row until the transaction ends, so
+   * that concurrent role changes each see the other's result ("changed ⇒ counter changes").
+   */
+  private async lockRow(roomId: number, userId: number, q: Queryable): Promise<void> {
+    await q.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [
+      roomId % 2 ** 31,
+      userId % 2 ** 31,
+    ]);
   }
 
   /** Deletes the user's row in the room when it no longer sets anything. */

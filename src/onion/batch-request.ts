@@ -10,6 +10,15 @@ function invalid(index: number, why: string): SogsError {
   return SogsError.badRequest(`Invalid batch request ${index}: ${why}`);
 }
 
+/** Compact JSON of a sub-request body; 400 for values too deeply nested to serialise. */
+function compactJson(value: unknown, index: number): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    throw invalid(index, 'json is too deeply nested');
+  }
+}
+
 /**
  * Validates a whole /batch or /sequence body before anything runs (api.md §1): any bad element
  * rejects the request with 400. `null` values count as absent.
@@ -42,7 +51,7 @@ export function parseBatch(json: unknown): SubRequest[] {
     let body = Buffer.alloc(0);
     let defaultContentType = 'application/octet-stream';
     if (given[0] === 'json') {
-      body = Buffer.from(JSON.stringify(item.json));
+      body = Buffer.from(compactJson(item.json, i));
       defaultContentType = 'application/json';
     } else if (given[0] === 'b64') {
       const decoded = typeof item.b64 === 'string' ? decodeBase64Strict(item.b64) : null;

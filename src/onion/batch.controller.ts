@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { JsonBody } from '../common/json-body';
+import { TEXT_PLAIN } from '../common/error-response';
 import type { SogsRequest } from '../common/request-context';
 import { Public } from '../auth/route-auth.decorators';
 import { parseBatch } from './batch-request';
@@ -7,6 +8,10 @@ import { Dispatcher, type SubResponse } from './dispatcher';
 
 /** A sub-response as a batch item: JSON bodies inline, anything else base64 (api.md §1). */
 function toItem(res: SubResponse) {
+  if (res.code >= 500) {
+    // What Android can decode for a crashed sub-request (api.md §1); no server detail leaks.
+    return { code: res.code, headers: { 'content-type': TEXT_PLAIN }, body: '' };
+  }
   const json = res.headers['content-type'] === 'application/json';
   return {
     code: res.code,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { ORIGIN_HEADER, originTickets, type PipelineOrigin } from '../common/pipeline-context';
@@ -51,6 +51,7 @@ function plain(code: number, text: string): SubResponse {
 @Injectable()
 export class Dispatcher {
   private fastify?: FastifyInstance;
+  private readonly logger = new Logger('Dispatcher');
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
@@ -59,7 +60,8 @@ export class Dispatcher {
     const { path, query } = splitTarget(target);
     const decoded = decodePath(path);
     if (decoded === null || !decoded.startsWith('/')) return null;
-    return encodePath(decoded) + (query ? `?${query}` : '');
+    const encoded = encodePath(decoded);
+    return encoded === null ? null : encoded + (query ? `?${query}` : '');
   }
 
   async dispatch(req: SubRequest, origin: PipelineOrigin): Promise<SubResponse> {
@@ -72,17 +74,26 @@ export class Dispatcher {
       if (!DROPPED_REQUEST_HEADERS.has(lower)) headers[lower] = value;
     }
     headers['content-type'] ??= req.defaultContentType;
-    const ticket = originTickets.issue(origin);
+    const ticket = originTickets.issue({
+      ...origin,
+      sent: { query: splitTarget(req.target).query, body: req.body },
+    });
     headers[ORIGIN_HEADER] = ticket;
     this.fastify ??= this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const res = await this.fastify
-      .inject({
+    let res: Awaited<ReturnType<FastifyInstance['inject']>>;
+    try {
+      res = await this.fastify.inject({
         method: req.method as 'GET',
         url,
         headers,
         payload: req.body.length ? req.body : undefined,
-      })
-      .finally(() => originTickets.cancel(ticket));
+      });
+    } catch (err) {
+      this.logger.error(`replayed request failed: ${(err as Error).name}`);
+      return { code: 500, headers: { 'content-type': TEXT_PLAIN }, body: Buffer.alloc(0) };
+    } finally {
+      originTickets.cancel(ticket);
+    }
     const outHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(res.headers)) {
       if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;

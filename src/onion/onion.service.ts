@@ -6,6 +6,7 @@ import { Dispatcher, type SubRequest, type SubResponse } from './dispatcher';
 
 const ONION = { transport: 'onion' } as const;
 const BODYLESS_V3 = new Set(['GET', 'DELETE']);
+const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 
 function stringHeaders(v: unknown): Record<string, string> | null {
   if (v === undefined || v === null) return {};
@@ -63,6 +64,7 @@ export class OnionService {
     const { method, endpoint } = meta;
     const headers = stringHeaders(meta.headers);
     if (typeof method !== 'string' || typeof endpoint !== 'string' || !headers) return null;
+    if (!METHODS.has(method.toUpperCase())) return null;
     if (Dispatcher.normaliseTarget(endpoint) === null) return null;
     return {
       method: method.toUpperCase(),
@@ -81,6 +83,7 @@ export class OnionService {
     const headers = stringHeaders(req.headers);
     if (typeof endpoint !== 'string' || typeof method !== 'string' || !headers) return null;
     const upper = method.toUpperCase();
+    if (!METHODS.has(upper)) return null;
     // Android up to 1.11.12 sent the string "null" as the body of GETs.
     const emptyBody = body === undefined || body === null || body === '' || body === 'null';
     if (BODYLESS_V3.has(upper) ? !emptyBody : !(emptyBody || typeof body === 'string')) return null;

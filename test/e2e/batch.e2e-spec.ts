@@ -104,12 +104,18 @@ describe('/batch and /sequence (api.md §1)', () => {
     ['a POST with two bodies', [{ method: 'POST', path: '/batch', json: [], bytes: '[]' }]],
     ['a GET with a body', [{ method: 'GET', path: '/capabilities', json: {} }]],
     ['invalid b64', [{ method: 'POST', path: '/batch', b64: '*not base64*' }]],
+    ['a json body nested too deeply to serialise', 'DEEP'],
     [
       'a valid element followed by an invalid one',
       [{ method: 'GET', path: '/capabilities' }, { method: 'GET' }],
     ],
   ])('rejects %s with 400 and runs nothing', async (_name, body) => {
-    const r = await c.post('/batch', { json: body });
+    const r =
+      body === 'DEEP'
+        ? await c.post('/batch', {
+            body: `[{"method":"POST","path":"/batch","json":${'['.repeat(20000)}${']'.repeat(20000)}}]`,
+          })
+        : await c.post('/batch', { json: body });
     expect(r.status).toBe(400);
     expect(r.headers['content-type']).toBe('text/plain; charset=utf-8');
   });
@@ -123,6 +129,13 @@ describe('/batch and /sequence (api.md §1)', () => {
     for (const headers of variants) {
       expect((await c.post('/batch', { body: '[{', headers })).status).toBe(400);
     }
+  });
+
+  it('answers a sub-request whose path cannot be encoded with 400, alone', async () => {
+    const r = await c.post('/batch', {
+      body: '[{"method":"GET","path":"/room/\\ud800"},{"method":"GET","path":"/capabilities"}]',
+    });
+    expect(r.json<Item[]>().map((i) => i.code)).toEqual([400, 200]);
   });
 
   it('works for anonymous callers too', async () => {

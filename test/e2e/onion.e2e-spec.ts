@@ -147,6 +147,14 @@ describe('onion requests (onion.md)', () => {
         encodeList([Buffer.from('{"method":"GET","endpoint":"/room/%ZZ"}')]),
       ],
       [
+        'an unknown method',
+        encodeList([Buffer.from('{"method":"FOO","endpoint":"/capabilities"}')]),
+      ],
+      [
+        'a lone surrogate in the path',
+        encodeList([Buffer.from('{"method":"GET","endpoint":"/r/\\ud800"}')]),
+      ],
+      [
         'three parts',
         encodeList([
           Buffer.from('{"method":"GET","endpoint":"/capabilities"}'),

@@ -68,7 +68,34 @@ describe('direct access when enabled (TSOGS_DIRECT=1)', () => {
         405,
       );
       expect((await t.client().get('/no/such/path', { via })).status).toBe(404);
+      expect((await t.client().post('/room/nope/pollInfo/3', { via, body: '{}' })).status).toBe(
+        404,
+      );
     }
+  });
+
+  it('reads bodies whatever their Content-Type, even a malformed or missing one', async () => {
+    const batch = JSON.stringify([{ method: 'GET', path: '/capabilities' }]);
+    for (const type of [
+      'json',
+      '',
+      'text',
+      'application/json; charset=utf-8',
+      'application/x-www-form-urlencoded',
+    ]) {
+      for (const via of ['direct', ONION_AES] as const) {
+        const r = await t
+          .client(SessionIdentity.random())
+          .post('/batch', { body: batch, headers: { 'Content-Type': type }, via });
+        expect({ type, via, status: r.status }).toEqual({ type, via, status: 200 });
+      }
+    }
+  });
+
+  it('authenticates a replayed request against its query exactly as sent', async () => {
+    const c = t.client(SessionIdentity.random());
+    const r = await c.get('/room/lobby?q=a b&e=é', { via: ONION_AES });
+    expect(r.status).toBe(200);
   });
 
   it('does not fail a GET that says Content-Type: application/json with no body', async () => {
