@@ -30,6 +30,7 @@ import { FilesModule } from './files/files.module';
 import { DmsModule } from './dms/dms.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { FuturesRepository } from './moderation/futures.repository';
+import { ModerationLogRepository } from './moderation/moderation-log.repository';
 import { FilesRepository } from './files/files.repository';
 import { MaintenanceRepository } from './maintenance/maintenance.repository';
 import { MaintenanceService } from './maintenance/maintenance.service';
@@ -59,6 +60,7 @@ const SERVICES = [
   MaintenanceRepository,
   FilesRepository,
   FuturesRepository,
+  ModerationLogRepository,
 ];
 
 /** Configuration, keys, database and clock, shared by every module. */

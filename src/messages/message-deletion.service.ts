@@ -8,6 +8,7 @@ import type { RoomPermissions } from '../moderation/room-permissions';
 import type { Room } from '../rooms/room';
 import type { User } from '../users/user';
 import { UsersService } from '../users/users.service';
+import { ModerationLogRepository } from '../moderation/moderation-log.repository';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { isDeleted } from './message';
 import { MessagesRepository, type Tombstone } from './messages.repository';
@@ -28,6 +29,7 @@ export class MessageDeletionService {
     private readonly users: UsersService,
     private readonly roomsRepo: RoomsRepository,
     private readonly permissions: RoomPermissionsService,
+    private readonly log: ModerationLogRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -40,6 +42,15 @@ export class MessageDeletionService {
       if (!message || isDeleted(message)) throw SogsError.notFound(`No such post: ${id}`);
       if (message.user_id !== user.id && !perms.moderator) throw SogsError.forbidden();
       await this.tombstone(tx, room, [message.id], now);
+      if (message.user_id !== user.id) {
+        await this.log.record(tx, now, {
+          actorId: user.id,
+          action: 'delete_message',
+          roomId: room.id,
+          targetUserId: message.user_id,
+          details: { message: message.id },
+        });
+      }
     });
     return {};
   }
@@ -53,7 +64,9 @@ export class MessageDeletionService {
     const target = await this.users.find(sessionId.toLowerCase());
     if (!target) throw SogsError.notFound(`No such user: ${sessionId}`);
     if (!(await this.mayDeleteAllOf(room, caller, target))) throw SogsError.forbidden();
-    if (!(await this.deleteAllIn(room, target))) throw SogsError.notFound('No messages to delete');
+    if (!(await this.deleteAllIn(room, caller, target))) {
+      throw SogsError.notFound('No messages to delete');
+    }
     return {};
   }
 
@@ -69,7 +82,7 @@ export class MessageDeletionService {
     for (const room of await this.roomsRepo.list()) {
       if (!(await this.permissions.of(room, caller)).accessible) continue;
       if (!(await this.mayDeleteAllOf(room, caller, target))) continue;
-      rooms[room.token] = await this.deleteAllIn(room, target);
+      rooms[room.token] = await this.deleteAllIn(room, caller, target);
       total += rooms[room.token];
     }
     return { total, rooms };
@@ -84,13 +97,22 @@ export class MessageDeletionService {
   }
 
   /** Tombstones every live message of the user in the room and expires their uploads there. */
-  private async deleteAllIn(room: Room, target: User): Promise<number> {
+  private async deleteAllIn(room: Room, caller: User, target: User): Promise<number> {
     const now = this.clock.now();
     return this.db.transaction(async (tx) => {
       await this.sequence.lock(tx, room.id);
       const ids = await this.messages.liveIds(tx, room.id, { authorId: target.id });
       await this.tombstone(tx, room, ids, now);
       await this.files.expireUploadsOf(tx, room.id, target.id, now);
+      if (target.id !== caller.id) {
+        await this.log.record(tx, now, {
+          actorId: caller.id,
+          action: 'delete_all',
+          roomId: room.id,
+          targetUserId: target.id,
+          details: { messages: ids.length },
+        });
+      }
       return ids.length;
     });
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { ModerationLogRepository } from '../moderation/moderation-log.repository';
 import { SogsError } from '../common/sogs-error';
 import { Database } from '../db/database';
 import { FileAttachmentsRepository } from '../files/file-attachments.repository';
@@ -21,6 +22,7 @@ export class PinsService {
     private readonly sequence: RoomSequenceRepository,
     private readonly files: FileAttachmentsRepository,
     private readonly permissions: RoomPermissionsService,
+    private readonly log: ModerationLogRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -35,26 +37,42 @@ export class PinsService {
       if (!message || !isRegular(message)) throw SogsError.notFound(`No such post: ${id}`);
       await this.pins.pin(tx, { roomId: room.id, messageId: message.id, userId: admin.id, now });
       await this.files.keepForever(tx, [message.id]);
+      await this.log.record(tx, now, {
+        actorId: admin.id,
+        action: 'pin',
+        roomId: room.id,
+        targetUserId: message.user_id,
+        details: { message: message.id },
+      });
       return { info_updates: await this.pins.bumpInfoUpdates(tx, room.id, 1) };
     });
   }
 
   async unpin(room: Room, user: User | null, id: number | null) {
-    await this.requireAdmin(room, user);
-    const { unpinned, infoUpdates } = await this.unpinWhere(room, id === null ? [] : [id]);
+    const admin = await this.requireAdmin(room, user);
+    const { unpinned, infoUpdates } = await this.unpinWhere(room, admin, id === null ? [] : [id]);
     return { unpinned: unpinned > 0, info_updates: infoUpdates };
   }
 
   async unpinAll(room: Room, user: User | null) {
-    await this.requireAdmin(room, user);
-    const { unpinned, infoUpdates } = await this.unpinWhere(room, null);
+    const admin = await this.requireAdmin(room, user);
+    const { unpinned, infoUpdates } = await this.unpinWhere(room, admin, null);
     return { unpinned, info_updates: infoUpdates };
   }
 
   /** Unpins (all when `ids` is null) and gives the attachments their normal expiry back. */
-  private unpinWhere(room: Room, ids: number[] | null) {
+  private unpinWhere(room: Room, admin: User, ids: number[] | null) {
     return this.db.transaction(async (tx) => {
       const unpinned = await this.pins.unpin(tx, room.id, ids);
+      if (unpinned.length) {
+        await this.log.record(tx, this.clock.now(), {
+          actorId: admin.id,
+          action: ids === null ? 'unpin_all' : 'unpin',
+          roomId: room.id,
+          targetUserId: null,
+          details: { messages: unpinned },
+        });
+      }
       await this.files.restoreExpiry(tx, unpinned);
       const infoUpdates = await this.pins.bumpInfoUpdates(tx, room.id, unpinned.length);
       return { unpinned: unpinned.length, infoUpdates };

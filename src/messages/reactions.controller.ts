@@ -63,8 +63,8 @@ export class ReactionsController {
   @RequireUser()
   @RoomAccess('moderator')
   @ParamFormats({ id: 'int' })
-  clearAll(@CurrentRoom() room: Room, @Param('id') id: string) {
-    return this.reactions.clear(room, pathId(id), null);
+  clearAll(@CurrentRoom() room: Room, @CurrentUser() user: User, @Param('id') id: string) {
+    return this.reactions.clear(room, user, pathId(id), null);
   }
 
   /**
@@ -75,8 +75,13 @@ export class ReactionsController {
   @RequireUser()
   @RoomAccess('moderator')
   @ParamFormats({ id: 'int' })
-  clearOne(@CurrentRoom() room: Room, @Param('id') id: string, @Param('*') reaction: string) {
-    return this.reactions.clear(room, pathId(id), parseReaction(reaction));
+  clearOne(
+    @CurrentRoom() room: Room,
+    @CurrentUser() user: User,
+    @Param('id') id: string,
+    @Param('*') reaction: string,
+  ) {
+    return this.reactions.clear(room, user, pathId(id), parseReaction(reaction));
   }
 
   /**

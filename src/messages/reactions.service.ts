@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { ModerationLogRepository } from '../moderation/moderation-log.repository';
 import { SogsError } from '../common/sogs-error';
 import { Database, type Queryable } from '../db/database';
 import type { Room } from '../rooms/room';
@@ -17,6 +18,7 @@ export class ReactionsService {
     private readonly messages: MessagesRepository,
     private readonly reactions: ReactionsRepository,
     private readonly sequence: RoomSequenceRepository,
+    private readonly log: ModerationLogRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -49,10 +51,17 @@ export class ReactionsService {
   }
 
   /** A moderator removing everyone's reactions (or one reaction): one seqno per removal. */
-  async clear(room: Room, id: number | null, reaction: string | null) {
+  async clear(room: Room, moderator: User, id: number | null, reaction: string | null) {
     return this.locked(room, async (tx) => {
       const message = await this.regularMessage(tx, room, id);
       const removed = await this.reactions.clear(tx, [message.id], reaction);
+      await this.log.record(tx, this.clock.now(), {
+        actorId: moderator.id,
+        action: 'clear_reactions',
+        roomId: room.id,
+        targetUserId: message.user_id,
+        details: { message: message.id, removed },
+      });
       const seqno = removed ? await this.stamp(tx, room, message, removed) : message.seqno;
       return { removed, seqno };
     });

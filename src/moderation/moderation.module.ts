@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { MessagesModule } from '../messages/messages.module';
 import { BansRepository } from './bans.repository';
 import { ModerationController } from './moderation.controller';
-import { ModerationLogRepository } from './moderation-log.repository';
 import { RoomOverridesService } from './room-overrides.service';
 import { UserModerationService } from './user-moderation.service';
 
@@ -10,6 +9,6 @@ import { UserModerationService } from './user-moderation.service';
 @Module({
   imports: [MessagesModule],
   controllers: [ModerationController],
-  providers: [UserModerationService, RoomOverridesService, BansRepository, ModerationLogRepository],
+  providers: [UserModerationService, RoomOverridesService, BansRepository],
 })
 export class ModerationModule {}

@@ -46,8 +46,8 @@ export class RoomsController {
   @Put('room/:token')
   @RequireUser()
   @RoomAccess('admin')
-  update(@CurrentRoom() room: Room, @JsonBody() body: unknown) {
-    return this.rooms.update(room, parseRoomUpdate(body));
+  update(@CurrentRoom() room: Room, @CurrentUser() admin: User, @JsonBody() body: unknown) {
+    return this.rooms.update(room, admin, parseRoomUpdate(body));
   }
 
   /**

@@ -16,6 +16,7 @@ import type { RoomUpdate } from './room-update';
 import { FilesRepository } from '../files/files.repository';
 import { Database } from '../db/database';
 import { SogsError } from '../common/sogs-error';
+import { ModerationLogRepository } from '../moderation/moderation-log.repository';
 
 /** Room details, listings and pollInfo, as each caller may see them. */
 @Injectable()
@@ -28,6 +29,7 @@ export class RoomsService {
     private readonly activity: ActivityRepository,
     private readonly files: FilesRepository,
     private readonly db: Database,
+    private readonly log: ModerationLogRepository,
     private readonly keys: ServerKeys,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -61,7 +63,7 @@ export class RoomsService {
    * Applies a validated room update all-or-nothing; a new image must be a live upload of this
    * room (406 otherwise), never expires, and the image it replaces expires now.
    */
-  async update(room: Room, update: RoomUpdate): Promise<{ info_updates: number }> {
+  async update(room: Room, admin: User, update: RoomUpdate): Promise<{ info_updates: number }> {
     const now = this.clock.now();
     return this.db.transaction(async (tx) => {
       if (update.name !== undefined || update.description !== undefined) {
@@ -78,6 +80,16 @@ export class RoomsService {
         await this.files.setRoomImage(room.id, update.image, now, tx);
         await this.rooms.setImage(room.id, update.image, tx);
       }
+      await this.log.record(tx, now, {
+        actorId: admin.id,
+        action: 'room_update',
+        roomId: room.id,
+        targetUserId: null,
+        details: {
+          fields: Object.keys(update).filter((k) => k !== 'defaults'),
+          defaults: update.defaults,
+        },
+      });
       if (Object.keys(update.defaults).length)
         await this.rooms.setDefaults(room.id, update.defaults, tx);
       return { info_updates: await this.rooms.infoUpdates(room.id, tx) };
