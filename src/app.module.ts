@@ -35,6 +35,8 @@ import { FilesRepository } from './files/files.repository';
 import { MaintenanceRepository } from './maintenance/maintenance.repository';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { RouteTable } from './common/route-table';
+import { HealthController } from './health/health.controller';
+import { HealthRepository } from './health/health.repository';
 
 export interface AppDeps {
   config: AppConfig;
@@ -85,12 +87,19 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(deps), FilesModule, MessagesModule, DmsModule, ModerationModule],
-      controllers: [CapabilitiesController, RoomsController, BatchController, OnionController],
+      controllers: [
+        CapabilitiesController,
+        RoomsController,
+        BatchController,
+        OnionController,
+        HealthController,
+      ],
       providers: [
         Dispatcher,
         OnionService,
         MaintenanceService,
         RouteTable,
+        HealthRepository,
         { provide: APP_GUARD, useClass: SogsGuard },
         { provide: APP_FILTER, useClass: SogsExceptionFilter },
       ],

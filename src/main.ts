@@ -1,55 +1,93 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { loadConfig, ConfigError } from './config/env.schema';
+import type { AppConfig } from './config/app-config';
 import { loadOrCreateKeyFile } from './config/server-keys';
 import { sodiumReady } from './crypto/sodium';
 import { openDatabase } from './db/open-database';
-import { createApp } from './app.factory';
 import { RoomsRepository } from './rooms/rooms.repository';
-import { joinUrl } from './rooms/join-url';
+import { banner } from './server/banner';
+import { listen, onShutdown } from './server/worker';
 
 const NEST_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug'] as const;
 const NEST_LEVEL_OF = { error: 'error', warn: 'warn', info: 'log', debug: 'debug' } as const;
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const levels = NEST_LEVELS.slice(0, NEST_LEVELS.indexOf(NEST_LEVEL_OF[config.log.level]) + 1);
-  Logger.overrideLogger([...levels]);
-  const logger = new Logger('tsogs');
+/** `--workers N` on the command line overrides TSOGS_WORKERS. */
+function withArgs(argv: string[]): Record<string, string | undefined> {
+  const i = argv.indexOf('--workers');
+  return i >= 0 ? { ...process.env, TSOGS_WORKERS: argv[i + 1] } : process.env;
+}
+
+/**
+ * The primary process opens the database (starting the embedded server if needed) and applies
+ * migrations once; with more than one worker it then forks them, each a full server on the
+ * shared port with its own connection pool. All shared state lives in PostgreSQL.
+ */
+async function primary(config: AppConfig, logger: Logger): Promise<void> {
   await sodiumReady();
   const keys = loadOrCreateKeyFile(config.keyFile);
   const db = await openDatabase(config, (line) => logger.debug(line));
-  const app = await createApp({ config, keys, database: db.database });
-  await app.listen(config.http.port, config.http.host);
-
-  const rooms = await app.get(RoomsRepository).list();
-  const lines = [
-    `tsogs listening on ${config.http.host}:${config.http.port}` +
-      (db.embedded ? ' (embedded PostgreSQL in the data directory)' : ''),
-    `base URL:   ${config.http.baseUrl}`,
-    `public key: ${keys.publicKeyHex}`,
-    config.http.direct
-      ? 'direct HTTP access: enabled'
-      : 'direct HTTP access: off (onion requests only)',
-    rooms.length
-      ? 'rooms:'
-      : 'no rooms yet: create one with  npx tsogs --add-room TOKEN --name NAME',
-    ...rooms.map(
-      (r) => `  ${r.token}  ${joinUrl(config.http.baseUrl, r.token, keys.publicKeyHex)}`,
+  const rooms = await new RoomsRepository(db.database).list();
+  if (config.http.workers === 1) {
+    const app = await listen(config, keys, db.database);
+    process.stdout.write(banner(config, keys, rooms, db.embedded));
+    onShutdown(async () => {
+      await app.close();
+      await db.close();
+    });
+    return;
+  }
+  let stopping = false;
+  const fork = () => cluster.fork({ TSOGS_WORKER_DATABASE_URL: db.url });
+  await Promise.all(
+    Array.from(
+      { length: config.http.workers },
+      () => new Promise((ok) => fork().once('listening', ok)),
     ),
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
+  );
+  process.stdout.write(banner(config, keys, rooms, db.embedded));
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    fork();
+  });
+  onShutdown(async () => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {});
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise((done) =>
+            w!.isDead() ? done(null) : (w!.once('exit', done), w!.kill('SIGTERM')),
+          ),
+      ),
+    );
+    await db.close();
+  });
+}
 
-  let closing = false;
-  const shutdown = async () => {
-    if (closing) return;
-    closing = true;
+async function worker(config: AppConfig): Promise<void> {
+  await sodiumReady();
+  const keys = loadOrCreateKeyFile(config.keyFile);
+  // The primary started (or found) the database and migrated it; workers only connect.
+  const db = await openDatabase(
+    { ...config, db: { ...config.db, url: process.env.TSOGS_WORKER_DATABASE_URL } },
+    () => undefined,
+  );
+  const app = await listen(config, keys, db.database);
+  onShutdown(async () => {
     await app.close();
     await db.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(withArgs(process.argv));
+  const levels = NEST_LEVELS.slice(0, NEST_LEVELS.indexOf(NEST_LEVEL_OF[config.log.level]) + 1);
+  Logger.overrideLogger([...levels]);
+  const logger = new Logger('tsogs');
+  await (cluster.isPrimary ? primary(config, logger) : worker(config));
 }
 
 main().catch((err: unknown) => {

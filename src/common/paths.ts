@@ -30,6 +30,8 @@ export function encodePath(decoded: string): string | null {
 /** Routes reachable over plain HTTP even when direct access to the room API is off. */
 const ALWAYS_DIRECT = new Set([
   '/capabilities',
+  '/healthz',
+  '/readyz',
   '/oxen/v4/lsrpc',
   '/loki/v3/lsrpc',
   '/oxen/v3/lsrpc',

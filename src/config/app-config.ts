@@ -10,6 +10,8 @@ export interface AppConfig {
     readonly direct: boolean;
     /** Public base URL used in join URLs, without a trailing slash. */
     readonly baseUrl: string;
+    /** Server processes sharing the port (TSOGS_WORKERS or --workers; default: one per core). */
+    readonly workers: number;
   };
   readonly db: {
     /** External PostgreSQL; undefined means the embedded server in the data directory. */

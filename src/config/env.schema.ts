@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ALPHABET_FILTERS, type AppConfig } from './app-config';
 
@@ -105,7 +106,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     r.problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
   }
   const config: AppConfig = {
-    http: { host, port, direct: r.bool('TSOGS_DIRECT', false), baseUrl },
+    http: {
+      host,
+      port,
+      direct: r.bool('TSOGS_DIRECT', false),
+      baseUrl,
+      workers: r.int('TSOGS_WORKERS', availableParallelism(), 1, 256),
+    },
     db: { url: dbUrl, poolSize: r.int('TSOGS_DB_POOL', 10, 1, 1000) },
     dataDir,
     keyFile: path.resolve(dataDir, r.string('TSOGS_KEY_FILE', 'key_x25519')),

@@ -7,6 +7,8 @@ import { startEmbeddedPostgres } from './embedded-postgres';
 export interface OpenDatabase {
   dataSource: DataSource;
   database: Database;
+  /** The connection URL (the embedded server's, when embedded). */
+  url: string;
   /** True when the embedded server in the data directory is in use. */
   embedded: boolean;
   close(): Promise<void>;
@@ -21,7 +23,8 @@ export async function openDatabase(
   log: (line: string) => void,
 ): Promise<OpenDatabase> {
   const embedded = config.db.url ? undefined : await startEmbeddedPostgres(config.dataDir, log);
-  const dataSource = createDataSource(config.db.url ?? embedded!.url, config.db.poolSize);
+  const url = config.db.url ?? embedded!.url;
+  const dataSource = createDataSource(url, config.db.poolSize);
   try {
     await dataSource.initialize();
     await migrate(dataSource);
@@ -33,6 +36,7 @@ export async function openDatabase(
   return {
     dataSource,
     database: new Database(poolOf(dataSource)),
+    url,
     embedded: embedded !== undefined,
     async close() {
       await dataSource.destroy();

@@ -20,6 +20,7 @@ describe('embedded default (no DATABASE_URL)', () => {
     await sodiumReady();
     dataDir = mkdtempSync(path.join(tmpdir(), 'tsogs-embedded-'));
     env = {
+      TSOGS_WORKERS: '2',
       TSOGS_DATA_DIR: dataDir,
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -69,6 +70,13 @@ describe('embedded default (no DATABASE_URL)', () => {
         moderators: string[];
       }>();
       expect(room.moderators).toEqual([mod.blindedId(Buffer.from(key, 'hex'))]);
+      // Two worker processes share the port; a nonce spent on either is refused by both.
+      expect(server.output).toContain('2 worker processes');
+      const headers = alice.signHeaders('GET', '/room/lobby', undefined);
+      const statuses = [];
+      for (let i = 0; i < 6; i++)
+        statuses.push((await alice.get('/room/lobby', { headers, via: ONION_AES })).status);
+      expect(statuses).toEqual([200, 425, 425, 425, 425, 425]);
       const list = await runCli(['-L'], env);
       expect(list.stdout).toContain(`lobby: Lobby`);
     } finally {

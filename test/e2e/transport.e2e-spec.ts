@@ -1,6 +1,7 @@
 import { SessionIdentity } from '../support/client-crypto';
 import { ONION_AES, ONION_XCHACHA } from '../support/sogs-client';
 import { TestApp } from '../support/test-app';
+import { RoomsRepository } from '../../src/rooms/rooms.repository';
 
 describe('onion-only by default', () => {
   let t: TestApp;
@@ -18,8 +19,10 @@ describe('onion-only by default', () => {
     }
   });
 
-  it('keeps /capabilities reachable directly', async () => {
+  it('keeps /capabilities and the health checks reachable directly', async () => {
     expect((await t.client().get('/capabilities')).status).toBe(200);
+    expect((await t.client().get('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await t.client().get('/readyz')).json()).toEqual({ status: 'ready' });
   });
 });
 
@@ -132,6 +135,46 @@ describe('two server processes over one database', () => {
       425,
       'Invalid authentication: X-SOGS-Nonce cannot be reused',
     ]);
+  });
+
+  it('shows a post made through one to a poll on the other at once', async () => {
+    const alice = SessionIdentity.random();
+    const lobby = (await a.app.get(RoomsRepository).findByToken('lobby'))!;
+    const posted = await a.givenMessage(alice, lobby);
+    const seen = await b
+      .client(SessionIdentity.random())
+      .get('/room/lobby/messages/since/0', { via: ONION_AES });
+    expect(seen.json<{ id: number }[]>().map((m) => m.id)).toContain(posted.id);
+  });
+
+  it('applies a ban made on one to requests on the other at once', async () => {
+    const mod = SessionIdentity.random();
+    const eve = SessionIdentity.random();
+    await a.givenModerator(mod, (await a.app.get(RoomsRepository).findByToken('lobby'))!);
+    expect((await b.client(eve).get('/room/lobby', { via: ONION_AES })).status).toBe(200);
+    const ban = await a.client(mod).post(`/user/${eve.blindedId(a.keys.publicKey)}/ban`, {
+      json: { rooms: ['lobby'] },
+      via: ONION_AES,
+    });
+    expect(ban.status).toBe(200);
+    expect((await b.client(eve).get('/room/lobby', { via: ONION_AES })).status).toBe(404);
+  });
+
+  it('counts the post rate limit across both', async () => {
+    const fast = SessionIdentity.random();
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const server = i % 2 ? a : b;
+      const r = await server.client(fast).post('/room/lobby/message', {
+        json: {
+          data: Buffer.from(`m${i}`).toString('base64'),
+          signature: Buffer.alloc(64, 1).toString('base64'),
+        },
+        via: ONION_AES,
+      });
+      codes.push(r.status);
+    }
+    expect(codes).toEqual([201, 201, 201, 201, 201, 429]);
   });
 
   it('sees a room created through the other at once', async () => {
