@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ALPHABET_FILTERS, type AppConfig } from './app-config';
+import { withIniFile } from './sogs-ini';
 
 const DAY = 86400;
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -89,9 +90,16 @@ class Reader {
   }
 }
 
-/** Validates the environment once at boot. Throws ConfigError naming every bad variable. */
-export function loadConfig(env: Env = process.env): AppConfig {
+/**
+ * Validates the settings once at boot: the given environment, or the process environment over
+ * an optional PySOGS-style `sogs.ini`. Throws ConfigError naming every bad value (and the INI
+ * key it came from).
+ */
+export function loadConfig(explicit?: Env): AppConfig {
+  const { env, ini } = explicit ? { env: explicit, ini: undefined } : withIniFile(process.env);
+  for (const notice of ini?.notices ?? []) process.stderr.write(`tsogs: ${notice}\n`);
   const r = new Reader(env);
+  r.problems.push(...(ini?.problems ?? []));
   const port = r.int('PORT', 8080, 0, 65535);
   const host = r.string('HOST', '0.0.0.0');
   const dataDir = path.resolve(r.string('TSOGS_DATA_DIR', './data'));
@@ -145,6 +153,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     log: { level: r.oneOf('TSOGS_LOG_LEVEL', LOG_LEVELS, 'info') },
   };
-  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  if (r.problems.length > 0) {
+    throw new ConfigError(
+      r.problems.map((p) => {
+        const name = /^[A-Z_]+/.exec(p)?.[0];
+        return name && ini?.origins[name]
+          ? `${ini.origins[name]} (${name})${p.slice(name.length)}`
+          : p;
+      }),
+    );
+  }
   return config;
 }

@@ -1,0 +1,125 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+type Env = Record<string, string | undefined>;
+
+/** PySOGS settings ([section] key) and the environment variable each one sets here. */
+const KEYS: Record<string, string> = {
+  'db.url': 'DATABASE_URL',
+  'crypto.key_file': 'TSOGS_KEY_FILE',
+  'net.base_url': 'TSOGS_BASE_URL',
+  'files.expiry': 'TSOGS_FILES_EXPIRY_DAYS',
+  'files.max_size': 'TSOGS_FILES_MAX_SIZE',
+  'files.uploads_dir': 'TSOGS_UPLOADS_DIR',
+  'rooms.active_threshold': 'TSOGS_ACTIVE_THRESHOLD_DAYS',
+  'rooms.active_prune_threshold': 'TSOGS_ACTIVE_PRUNE_THRESHOLD_DAYS',
+  'direct_messages.expiry': 'TSOGS_DM_EXPIRY_DAYS',
+  'users.require_blind_keys': 'TSOGS_REQUIRE_BLIND_KEYS',
+  'messages.history_prune_threshold': 'TSOGS_HISTORY_PRUNE_THRESHOLD_DAYS',
+  'messages.profanity_filter': 'TSOGS_PROFANITY_FILTER',
+  'messages.profanity_silent': 'TSOGS_PROFANITY_SILENT',
+  'messages.profanity_custom': 'TSOGS_PROFANITY_CUSTOM',
+  'messages.alphabet_filters': 'TSOGS_ALPHABET_FILTERS',
+  'messages.alphabet_silent': 'TSOGS_ALPHABET_SILENT',
+  'messages.filter_mods': 'TSOGS_FILTER_MODS',
+  'log.level': 'TSOGS_LOG_LEVEL',
+};
+
+/** PySOGS settings with no meaning here (its internal message bus, its own web templates). */
+const IGNORED = new Set([
+  'net.omq_listen',
+  'net.omq_internal',
+  'net.http_show_index',
+  'net.http_show_recent',
+  'web.template_path',
+  'web.static_path',
+]);
+
+const LOG_LEVELS: Record<string, string> = {
+  critical: 'error',
+  error: 'error',
+  warning: 'warn',
+  warn: 'warn',
+  info: 'info',
+  debug: 'debug',
+};
+
+export interface IniSettings {
+  /** Environment variables the file sets. */
+  env: Env;
+  /** Where each variable came from, e.g. `sogs.ini [files] max_size`. */
+  origins: Record<string, string>;
+  problems: string[];
+  /** Sections and keys read but not applied (with why). */
+  notices: string[];
+}
+
+/**
+ * Reads a PySOGS-style INI file (section and key names as PySOGS, model.md §14). Values keep
+ * their text; the config schema validates them, naming the INI key for each bad one.
+ */
+export function parseSogsIni(text: string, file = 'sogs.ini'): IniSettings {
+  const out: IniSettings = { env: {}, origins: {}, problems: [], notices: [] };
+  let section = '';
+  let last: string | undefined;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/^\s*[#;].*$/, '');
+    if (!line.trim()) return;
+    const where = `${file}:${i + 1}`;
+    if (/^\s/.test(line) && last) {
+      out.env[last] += `\n${line.trim()}`; // continuation line (multi-line values)
+      return;
+    }
+    const header = /^\[([^\]]+)\]\s*$/.exec(line);
+    if (header) {
+      section = header[1].trim();
+      last = undefined;
+      if (/^(room|filter):/.test(section)) {
+        out.notices.push(`${where}: [${section}] is not supported yet and is ignored`);
+      }
+      return;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+    if (!kv) {
+      out.problems.push(`${where}: cannot read ${JSON.stringify(line.trim())}`);
+      return;
+    }
+    if (/^(room|filter):/.test(section)) return;
+    const key = `${section}.${kv[1].trim()}`;
+    const name = KEYS[key];
+    last = undefined;
+    if (IGNORED.has(key)) return;
+    if (!name) {
+      out.problems.push(`${where}: unknown setting [${section}] ${kv[1].trim()}`);
+      return;
+    }
+    let value = kv[2].trim();
+    if (name === 'TSOGS_LOG_LEVEL') value = LOG_LEVELS[value.toLowerCase()] ?? value;
+    if (name === 'DATABASE_URL' && value.startsWith('sqlite:')) {
+      out.problems.push(
+        `${where}: [db] url: tsogs runs on PostgreSQL; import a PySOGS SQLite database with tsogs import`,
+      );
+      return;
+    }
+    out.env[name] = value;
+    out.origins[name] = `${file} [${section}] ${kv[1].trim()}`;
+    last = name;
+  });
+  return out;
+}
+
+/**
+ * The environment with an INI file's settings underneath: `SOGS_CONFIG` names the file, else
+ * `sogs.ini` in the working directory is used when present. Real environment variables win.
+ */
+export function withIniFile(env: Env): { env: Env; ini?: IniSettings } {
+  const file = env.SOGS_CONFIG ?? (existsSync('sogs.ini') ? 'sogs.ini' : undefined);
+  if (!file) return { env };
+  if (!existsSync(file)) {
+    return {
+      env,
+      ini: { env: {}, origins: {}, problems: [`SOGS_CONFIG: no such file ${file}`], notices: [] },
+    };
+  }
+  const ini = parseSogsIni(readFileSync(file, 'utf8'), file);
+  return { env: { ...ini.env, ...env }, ini };
+}
