@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import type { INestApplicationContext } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.tokens';
 import type { AppConfig } from '../config/app-config';
@@ -7,223 +6,127 @@ import { Clock } from '../common/clock';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { joinUrl } from '../rooms/join-url';
 import type { Room } from '../rooms/room';
-import { UsersService } from '../users/users.service';
-import { ModeratorsService } from '../moderation/moderators.service';
-import { OverridesRepository, type PermissionName } from '../moderation/overrides.repository';
 import { UsersRepository } from '../users/users.repository';
+import type { CliCommand } from './cli-args';
+import { CliUsageError } from './cli-usage.error';
+import { defaultValues } from './perm-values';
+import { roomReport } from './room-report';
 import { RoomStatsRepository } from './room-stats.repository';
-import { CliUsageError, type CliCommand, type Perm, type PermChanges } from './cli-args';
+import { RoomUpdates } from './room-updates';
 
-const PERM_NAMES: Record<Perm, PermissionName> = {
-  r: 'read',
-  w: 'write',
-  u: 'upload',
-  a: 'accessible',
-};
-
-function permValues(c: PermChanges): Partial<Record<PermissionName, boolean | null>> {
-  const out: Partial<Record<PermissionName, boolean | null>> = {};
-  for (const p of c.add) out[PERM_NAMES[p]] = true;
-  for (const p of c.remove) out[PERM_NAMES[p]] = false;
-  for (const p of c.clear) out[PERM_NAMES[p]] = null;
-  return out;
-}
+/** Asks a question on the terminal; null when standard input ends without an answer. */
+export type Ask = (question: string) => Promise<string | null>;
 
 /** Executes operator commands with the same services the server uses. */
 export class CliCommands {
   private readonly rooms: RoomsRepository;
-  private readonly users: UsersService;
-  private readonly moderators: ModeratorsService;
-  private readonly overrides: OverridesRepository;
   private readonly config: AppConfig;
   private readonly keys: ServerKeys;
 
   constructor(
     private readonly ctx: INestApplicationContext,
     private readonly out: (line: string) => void,
+    private readonly ask: Ask,
   ) {
     this.rooms = ctx.get(RoomsRepository);
-    this.users = ctx.get(UsersService);
-    this.moderators = ctx.get(ModeratorsService);
-    this.overrides = ctx.get(OverridesRepository);
     this.config = ctx.get<AppConfig>(APP_CONFIG);
     this.keys = ctx.get(ServerKeys);
   }
 
-  async run(cmd: CliCommand): Promise<void> {
+  /** Runs the command; resolves to the exit status. */
+  async run(cmd: CliCommand): Promise<number> {
     switch (cmd.kind) {
-      case 'initialize':
-        return this.out(`database ready; public key ${this.keys.publicKeyHex}`);
       case 'add-room':
-        return this.addRoom(cmd);
+        await this.addRoom(cmd);
+        break;
       case 'delete-room':
-        return this.deleteRoom(cmd.token, cmd.yes);
-      case 'update-room':
-        return this.updateRooms(cmd);
-      case 'perms':
-        return this.setPerms(cmd);
-      case 'add-moderators':
-        return this.addModerators(cmd);
-      case 'delete-moderators':
-        return this.deleteModerators(cmd);
+        return this.deleteRoom(cmd);
+      case 'update-rooms':
+        await new RoomUpdates(this.ctx, this.out).apply(cmd);
+        break;
       case 'list-rooms':
-        return this.listRooms(cmd.verbose);
+        await this.listRooms(cmd.verbose);
+        break;
       case 'list-global-mods':
-        return this.listGlobalMods();
-      case 'help':
-      case 'version':
-        return;
+        await this.listGlobalMods();
+        break;
     }
+    return 0;
   }
 
-  private url(room: Room): string {
-    return joinUrl(this.config.http.baseUrl, room.token, this.keys.publicKeyHex);
-  }
-
-  private async room(token: string): Promise<Room> {
-    const room = await this.rooms.findByToken(token);
-    if (!room) throw new CliUsageError(`no such room: ${token}`);
-    return room;
-  }
-
-  /** `*` means every room; otherwise each named room, which must exist. */
-  private async roomsNamed(tokens: string[]): Promise<Room[]> {
-    if (tokens[0] === '*') return this.rooms.list();
-    return Promise.all(tokens.map((t) => this.room(t)));
+  private async report(room: Room, verbose: boolean): Promise<void> {
+    const stats = this.ctx.get(RoomStatsRepository);
+    const url = joinUrl(this.config.http.baseUrl, room.token, this.keys.publicKeyHex);
+    const [s, mods] = await Promise.all([
+      stats.of(room.id, this.ctx.get(Clock).now()),
+      stats.moderators(room.id),
+    ]);
+    for (const line of roomReport(room, url, s, mods, verbose)) this.out(line);
   }
 
   private async addRoom(cmd: Extract<CliCommand, { kind: 'add-room' }>): Promise<void> {
-    if (cmd.perms.clear.length) throw new CliUsageError('--clear-perms applies to --users only');
-    const values = permValues(cmd.perms) as Partial<Record<PermissionName, boolean>>;
+    const defaults = defaultValues(cmd.perms);
     const now = this.ctx.get(Clock).now();
     const room = await this.rooms.create(
-      { token: cmd.token, name: cmd.name, description: cmd.description, defaults: values },
+      { token: cmd.token, name: cmd.name, description: cmd.description, defaults },
       now,
     );
-    if (!room) throw new CliUsageError(`a room with token ${cmd.token} already exists`);
-    this.out(`Created room ${room.token} (${room.name})`);
-    this.out(`Join URL: ${this.url(room)}`);
+    if (!room) throw new CliUsageError(`room '${cmd.token}' already exists!`);
+    this.out(`Created room ${room.token}:`);
+    await this.report(room, cmd.verbose);
   }
 
-  private async deleteRoom(token: string, yes: boolean): Promise<void> {
-    const room = await this.room(token);
-    if (!yes) {
-      if (!process.stdin.isTTY)
-        throw new CliUsageError('refusing to delete without confirmation: add --yes');
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      const answer = await rl.question(
-        `Delete room ${room.token} and all its messages and files? [y/N] `,
-      );
-      rl.close();
-      if (!/^y(es)?$/i.test(answer.trim())) return this.out('Not deleted.');
+  /** Shows the room, then deletes it on `--yes` or an answer starting with y; else exits 2. */
+  private async deleteRoom(cmd: Extract<CliCommand, { kind: 'delete-room' }>): Promise<number> {
+    const room = await this.rooms.findByToken(cmd.token);
+    if (!room) throw new CliUsageError(`no such room '${cmd.token}'`);
+    await this.report(room, cmd.verbose);
+    const answer = cmd.yes
+      ? 'y'
+      : await this.ask('Are you sure you want to delete this room? [yN] ');
+    if (answer === null) {
+      throw new CliUsageError('no answer to the confirmation; add --yes to delete without asking');
+    }
+    if (!/^[yY]/.test(answer)) {
+      this.out('Aborted.');
+      return 2;
     }
     await this.rooms.delete(room.id);
-    this.out(`Deleted room ${room.token}`);
-  }
-
-  private async updateRooms(cmd: Extract<CliCommand, { kind: 'update-room' }>): Promise<void> {
-    for (const room of await this.roomsNamed(cmd.rooms)) {
-      const description = cmd.description === undefined ? undefined : cmd.description || null;
-      await this.rooms.updateInfo(room.id, { name: cmd.name, description });
-      this.out(`Updated room ${room.token}`);
-    }
-  }
-
-  private async setPerms(cmd: Extract<CliCommand, { kind: 'perms' }>): Promise<void> {
-    const values = permValues(cmd.perms);
-    const rooms = await this.roomsNamed(cmd.rooms);
-    if (cmd.users.length === 0) {
-      if (cmd.perms.clear.length) throw new CliUsageError('--clear-perms applies to --users only');
-      for (const room of rooms) {
-        await this.rooms.setDefaults(room.id, values as Partial<Record<PermissionName, boolean>>);
-        this.out(`Updated default permissions of ${room.token}`);
-      }
-      return;
-    }
-    for (const id of cmd.users) {
-      const user = await this.users.resolveTarget(id);
-      for (const room of rooms) {
-        await this.overrides.setPermissions(room.id, user.id, values);
-        this.out(`Updated permissions of ${user.sessionId} in ${room.token}`);
-      }
-    }
-  }
-
-  private async addModerators(cmd: Extract<CliCommand, { kind: 'add-moderators' }>): Promise<void> {
-    const global = cmd.rooms[0] === '+';
-    const rooms = global ? [] : await this.roomsNamed(cmd.rooms);
-    const role = { moderator: true, admin: cmd.admin, visible: cmd.visible ?? !global };
-    const what = `${role.visible ? 'visible' : 'hidden'} ${cmd.admin ? 'admin' : 'moderator'}`;
-    for (const id of cmd.ids) {
-      const user = await this.users.resolveTarget(id);
-      if (global) {
-        await this.moderators.setGlobalRole(user, role);
-        this.out(`Made ${user.sessionId} a global ${what}`);
-      }
-      for (const room of rooms) {
-        await this.moderators.setRoomRole(room, user, role);
-        this.out(`Made ${user.sessionId} a ${what} of ${room.token}`);
-      }
-    }
-  }
-
-  private async deleteModerators(
-    cmd: Extract<CliCommand, { kind: 'delete-moderators' }>,
-  ): Promise<void> {
-    const global = cmd.rooms[0] === '+';
-    const rooms = global ? [] : await this.roomsNamed(cmd.rooms);
-    const none = { moderator: false, admin: false, visible: true };
-    for (const id of cmd.ids) {
-      for (const user of await this.users.matching(id)) {
-        if (global) await this.moderators.setGlobalRole(user, { ...none, visible: false });
-        for (const room of rooms) await this.moderators.setRoomRole(room, user, none);
-        this.out(
-          `Removed ${user.sessionId} as ${global ? 'global moderator' : `moderator of ${cmd.rooms.join(' ')}`}`,
-        );
-      }
-    }
+    this.out('Room deleted.');
+    return 0;
   }
 
   private async listRooms(verbose: boolean): Promise<void> {
     const rooms = await this.rooms.list();
     if (!rooms.length) return this.out('No rooms.');
-    const stats = this.ctx.get(RoomStatsRepository);
-    const now = this.ctx.get(Clock).now();
-    for (const room of rooms) {
-      const s = await stats.of(room.id, now);
-      const mods = await this.overrides.moderatorsOf(room.id, this.keys.systemSessionId);
-      const flag = (b: boolean, c: string) => (b ? c : '-');
-      this.out(`${room.token}: ${room.name}`);
-      if (room.description) this.out(`  description: ${room.description.replace(/\n/g, '\n    ')}`);
-      this.out(`  URL: ${this.url(room)}`);
-      this.out(
-        `  messages: ${s.messages}; files: ${s.files} (${(s.fileBytes / 1e6).toFixed(1)} MB)`,
-      );
-      this.out(
-        `  active users: ${s.active[0]} (1d), ${s.active[1]} (7d), ${s.active[2]} (14d), ${s.active[3]} (30d)`,
-      );
-      this.out(
-        `  default permissions: ${flag(room.defaultRead, 'r')}${flag(room.defaultWrite, 'w')}` +
-          `${flag(room.defaultUpload, 'u')}${flag(room.defaultAccessible, 'a')}`,
-      );
-      const admins = mods.filter((m) => m.admin);
-      this.out(`  moderators: ${mods.length - admins.length}; admins: ${admins.length}`);
-      if (verbose) {
-        for (const m of mods)
-          this.out(
-            `    ${m.sessionId} ${m.admin ? 'admin' : 'moderator'}${m.visible ? '' : ' (hidden)'}`,
-          );
-      }
+    for (const [i, room] of rooms.entries()) {
+      if (i) this.out('');
+      await this.report(room, verbose);
     }
   }
 
+  /** PySOGS's layout: a count line, then admins, hidden admins, moderators, hidden moderators. */
   private async listGlobalMods(): Promise<void> {
     const mods = await this.ctx.get(UsersRepository).globalModerators(this.keys.systemSessionId);
-    if (!mods.length) return this.out('No global moderators.');
-    for (const u of mods) {
-      this.out(
-        `${u.sessionId} ${u.admin ? 'admin' : 'moderator'}${u.visibleMod ? '' : ' (hidden)'}`,
-      );
+    const group = (admin: boolean, visible: boolean) =>
+      mods.filter((u) => u.admin === admin && u.visibleMod === visible);
+    const [a, ha, m, hm] = [
+      group(true, true),
+      group(true, false),
+      group(false, true),
+      group(false, false),
+    ];
+    this.out(
+      `${a.length + ha.length} global admins (${ha.length} hidden), ` +
+        `${m.length + hm.length} moderators (${hm.length} hidden):`,
+    );
+    for (const [list, role] of [
+      [a, 'admin'],
+      [ha, 'hidden admin'],
+      [m, 'moderator'],
+      [hm, 'hidden moderator'],
+    ] as const) {
+      for (const u of list) this.out(`- ${u.sessionId} (${role})`);
     }
   }
 }

@@ -1,18 +1,34 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, ConfigError } from '../config/env.schema';
 import { loadOrCreateKeyFile } from '../config/server-keys';
 import { sodiumReady } from '../crypto/sodium';
-import { openDatabase } from '../db/open-database';
 import { CoreModule } from '../app.module';
 import { UsersService } from '../users/users.service';
 import { CliCommands } from './cli-commands';
-import { CliUsageError, parseCli, USAGE } from './cli-args';
+import { parseCli, USAGE } from './cli-args';
+import { openCliDatabase, pendingMigrations, settleSchema, upgradeRequired } from './cli-database';
+import { CliUsageError } from './cli-usage.error';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Reads one line from standard input, terminal or pipe, as PySOGS's `input()` does. */
+function ask(question: string): Promise<string | null> {
+  process.stdout.write(question);
+  const rl = createInterface({ input: process.stdin });
+  return new Promise((resolve) => {
+    let answer: string | null = null;
+    rl.once('line', (line) => {
+      answer = line;
+      rl.close();
+    });
+    rl.once('close', () => resolve(answer));
+  });
+}
 
 /** `tsogs …`: operator commands on the same database and key as the server. */
 async function main(argv: string[]): Promise<number> {
@@ -27,22 +43,30 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  await sodiumReady();
-  const keys = loadOrCreateKeyFile(config.keyFile);
-  Logger.overrideLogger(['error']);
-  const db = await openDatabase(config, () => undefined);
-  const ctx = await NestFactory.createApplicationContext(
-    CoreModule.forRoot({ config, keys, database: db.database }),
-    { logger: ['error'] },
-  );
+  const db = await openCliDatabase(config);
   try {
-    await ctx.get(UsersService).prepare();
-    await new CliCommands(ctx, out).run(cmd);
+    if (cmd.kind === 'check-upgrades') {
+      const pending = await pendingMigrations(db.dataSource);
+      out(pending.length ? upgradeRequired(pending) : 'No database upgrades required.');
+      return pending.length ? 5 : 0;
+    }
+    await sodiumReady();
+    const keys = loadOrCreateKeyFile(config.keyFile);
+    (await settleSchema(db.dataSource, cmd.kind)).forEach(out);
+    Logger.overrideLogger(['error']);
+    const ctx = await NestFactory.createApplicationContext(
+      CoreModule.forRoot({ config, keys, database: db.database }),
+      { logger: ['error'] },
+    );
+    try {
+      await ctx.get(UsersService).prepare();
+      return await new CliCommands(ctx, out, ask).run(cmd);
+    } finally {
+      await ctx.close();
+    }
   } finally {
-    await ctx.close();
     await db.close();
   }
-  return 0;
 }
 
 main(process.argv.slice(2)).then(
@@ -50,10 +74,12 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof CliUsageError || err instanceof ConfigError) {
       process.stderr.write(`tsogs: ${err.message}\n`);
-      if (err instanceof CliUsageError) process.stderr.write('Run tsogs --help for usage.\n');
-    } else {
-      process.stderr.write(`tsogs: ${String((err as Error)?.stack ?? err)}\n`);
+      if (err instanceof CliUsageError && err.exitCode === 2) {
+        process.stderr.write('Run tsogs --help for usage.\n');
+      }
+      process.exit(err instanceof CliUsageError ? err.exitCode : 1);
     }
+    process.stderr.write(`tsogs: ${String((err as Error)?.stack ?? err)}\n`);
     process.exit(1);
   },
 );
