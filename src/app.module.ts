@@ -31,6 +31,7 @@ import { DmsModule } from './dms/dms.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { FuturesRepository } from './moderation/futures.repository';
 import { ModerationLogRepository } from './moderation/moderation-log.repository';
+import { RoomSequenceRepository } from './messages/room-sequence.repository';
 import { FilesRepository } from './files/files.repository';
 import { MaintenanceRepository } from './maintenance/maintenance.repository';
 import { MaintenanceService } from './maintenance/maintenance.service';
@@ -63,6 +64,7 @@ const SERVICES = [
   FilesRepository,
   FuturesRepository,
   ModerationLogRepository,
+  RoomSequenceRepository,
 ];
 
 /** Configuration, keys, database and clock, shared by every module. */

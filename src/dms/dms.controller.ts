@@ -1,19 +1,19 @@
-import { Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { JsonBody } from '../common/json-body';
+import { Controller, Delete, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parseJson } from '../common/json-body';
 import {
   CurrentUser,
   ParamFormats,
   RequireBlinded,
   RequireUser,
 } from '../auth/route-auth.decorators';
-import { queryInteger } from '../messages/message-input';
+import { clamp, pathId, queryInteger } from '../common/request-params';
 import type { User } from '../users/user';
 import { DmsService } from './dms.service';
 
 const DEFAULT_LIMIT = 100;
 const clampLimit = (query: Record<string, unknown>) =>
-  Math.min(256, Math.max(1, queryInteger(query, 'limit') ?? DEFAULT_LIMIT));
+  clamp(queryInteger(query, 'limit') ?? DEFAULT_LIMIT, 1, 256);
 
 @Controller()
 export class DmsController {
@@ -40,11 +40,9 @@ export class DmsController {
     @Query() query: Record<string, unknown>,
     @Res() reply: FastifyReply,
   ) {
-    return this.send(
-      reply,
-      this.dms.list(sideOf(reply), user, Number(id), clampLimit(query)),
-      true,
-    );
+    // No DM id reaches past 2^53: nothing is newer than such an id.
+    const after = pathId(id) ?? Number.MAX_SAFE_INTEGER;
+    return this.send(reply, this.dms.list(sideOf(reply), user, after, clampLimit(query)), true);
   }
 
   /**
@@ -54,8 +52,9 @@ export class DmsController {
   @Post('inbox/:sid')
   @RequireUser()
   @ParamFormats({ sid: 'blinded_sid' })
-  post(@CurrentUser() user: User, @Param('sid') sid: string, @JsonBody() body: unknown) {
-    return this.dms.send(user, sid, body);
+  post(@CurrentUser() user: User, @Param('sid') sid: string, @Req() req: FastifyRequest) {
+    // The body is parsed only after the recipient check, so 404 wins over 400 (as PySOGS).
+    return this.dms.send(user, sid, () => parseJson(req.body));
   }
 
   /** `DELETE /inbox`: deletes every DM the caller received. 200 `{"deleted": n}`. */

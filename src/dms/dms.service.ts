@@ -36,9 +36,14 @@ export class DmsService {
    * Stores a DM for an existing, not globally banned recipient (404 otherwise). Beyond the
    * reference: bodies have a size cap (413) and senders a rate limit (429).
    */
-  async send(sender: User, recipientId: string, body: unknown): Promise<Record<string, unknown>> {
+  async send(
+    sender: User,
+    recipientId: string,
+    readBody: () => unknown,
+  ): Promise<Record<string, unknown>> {
     const recipient = await this.users.find(recipientId.toLowerCase());
     if (!recipient || recipient.banned) throw SogsError.notFound(`No such user: ${recipientId}`);
+    const body = readBody();
     const message = isPlainObject(body) ? body.message : undefined;
     if (typeof message !== 'string') throw SogsError.badRequest('message (base64) is required');
     const bytes = decodeBase64Strict(message);

@@ -12,6 +12,7 @@ import type { Room } from '../rooms/room';
 import type { User } from '../users/user';
 import { downloadDisposition, uploadFilename } from './content-disposition';
 import { FilesService } from './files.service';
+import { pathId } from '../common/request-params';
 
 /** The last `Content-Disposition` header of a request (several may be sent; the last wins). */
 function lastDisposition(req: FastifyRequest): string | undefined {
@@ -54,7 +55,7 @@ export class FilesController {
   @RoomAccess('read')
   @ParamFormats({ id: 'int' })
   async download(@CurrentRoom() room: Room, @Param('id') id: string, @Res() reply: FastifyReply) {
-    const { file, data } = await this.files.download(room, Number(id));
+    const { file, data } = await this.files.download(room, pathId(id));
     reply
       .code(200)
       .header('content-type', 'application/octet-stream')

@@ -63,8 +63,8 @@ export class FilesService {
   }
 
   /** A live file of the room with its bytes; 404 when missing, expired or of another room. */
-  async download(room: Room, id: number): Promise<{ file: FileRecord; data: Buffer }> {
-    const file = await this.files.findLive(room.id, id, this.clock.now());
+  async download(room: Room, id: number | null): Promise<{ file: FileRecord; data: Buffer }> {
+    const file = id === null ? null : await this.files.findLive(room.id, id, this.clock.now());
     const data = file ? await this.storage.get(file.storageKey) : null;
     if (!file || !data) throw SogsError.notFound(`No such file: ${id}`);
     return { file, data };

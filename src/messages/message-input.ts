@@ -1,6 +1,7 @@
 /** Validation of message, poll and reaction input, with the statuses api.md §0 and §3 name. */
 import { isPlainObject } from '../common/json-body';
 import { SogsError } from '../common/sogs-error';
+import { clamp, queryInteger } from '../common/request-params';
 import { decodeBase64Strict } from '../crypto/encoding';
 
 /** A post or an edit, decoded. */
@@ -19,7 +20,6 @@ export interface NewPost extends MessageContent {
 
 const SESSION_OR_BLINDED_ID = /^[01]5[0-9a-f]{64}$/i;
 const DECIMAL = /^[0-9]+$/;
-const QUERY_INTEGER = /^[+-]?[0-9]+$/;
 
 const MIN_LIMIT = 1;
 const MAX_LIMIT = 256;
@@ -38,14 +38,16 @@ function truthy(v: unknown): boolean {
 function fileIds(v: unknown): number[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw SogsError.badRequest('files must be a list of file ids');
-  return v.map((id) => {
+  const ids = v.map((id) => {
     // Desktop, Android and iOS all send ids as strings.
     const n = typeof id === 'string' && DECIMAL.test(id) ? Number(id) : id;
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
       throw SogsError.badRequest('files must be a list of file ids');
     }
     return n;
   });
+  // An id past 2^53 cannot exist: ignored like any other ineligible id (model.md §9).
+  return ids.filter((n) => Number.isSafeInteger(n));
 }
 
 /** `data`, `signature` and `files` of a post or edit; 400 when any of them is invalid. */
@@ -74,18 +76,6 @@ export function parseNewPost(body: unknown): NewPost {
   return { ...content, whisperTo, whisperMods: truthy(mods) };
 }
 
-/** A base-10 query integer (first value when repeated); 400 when present but not an integer. */
-export function queryInteger(query: Record<string, unknown>, name: string): number | undefined {
-  const raw = Array.isArray(query[name]) ? (query[name] as unknown[])[0] : query[name];
-  if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || !QUERY_INTEGER.test(raw.trim())) {
-    throw SogsError.badRequest(`Invalid ${name}: expected an integer`);
-  }
-  return Number(raw.trim());
-}
-
-const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(min, v));
-
 /** Options shared by the polling routes. */
 export interface PollOptions {
   limit: number;
@@ -106,14 +96,8 @@ export function parsePollOptions(query: Record<string, unknown>): PollOptions {
 /** A reaction from the rest of the path: 1–12 code points (not UTF-16 units), else 400. */
 export function parseReaction(raw: string | undefined): string {
   const codePoints = [...(raw ?? '')].length;
-  if (codePoints < 1 || codePoints > MAX_REACTION_CODE_POINTS) {
+  if (codePoints < 1 || codePoints > MAX_REACTION_CODE_POINTS || raw!.includes('\u0000')) {
     throw SogsError.badRequest('Reactions must be 1 to 12 characters');
   }
   return raw!;
-}
-
-/** An id from an integer path parameter (already digits-only); ids past 2^53 cannot exist. */
-export function pathId(raw: string): number | null {
-  const n = Number(raw);
-  return Number.isSafeInteger(n) ? n : null;
 }

@@ -13,7 +13,8 @@ import type { RoomPermissions } from '../moderation/room-permissions';
 import type { Room } from '../rooms/room';
 import type { User } from '../users/user';
 import { MessageDeletionService } from './message-deletion.service';
-import { parseMessageContent, parseNewPost, parsePollOptions, pathId } from './message-input';
+import { parseMessageContent, parseNewPost, parsePollOptions } from './message-input';
+import { pathId } from '../common/request-params';
 import { MessagePostingService } from './message-posting.service';
 import { MessageReadsService } from './message-reads.service';
 

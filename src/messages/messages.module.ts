@@ -12,7 +12,6 @@ import { PinsService } from './pins.service';
 import { ReactionsController } from './reactions.controller';
 import { ReactionsRepository } from './reactions.repository';
 import { ReactionsService } from './reactions.service';
-import { RoomSequenceRepository } from './room-sequence.repository';
 
 /** Posting, polling, editing, deleting, whispers, pins and reactions. */
 @Module({
@@ -21,7 +20,6 @@ import { RoomSequenceRepository } from './room-sequence.repository';
     MessagesRepository,
     ReactionsRepository,
     PinnedMessagesRepository,
-    RoomSequenceRepository,
     FileAttachmentsRepository,
     ContentFilterService,
     MessageReadsService,
@@ -30,6 +28,6 @@ import { RoomSequenceRepository } from './room-sequence.repository';
     ReactionsService,
     PinsService,
   ],
-  exports: [MessageDeletionService],
+  exports: [MessageDeletionService, PinsService],
 })
 export class MessagesModule {}

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CurrentRoom, CurrentUser, ParamFormats, Public } from '../auth/route-auth.decorators';
 import type { Room } from '../rooms/room';
 import type { User } from '../users/user';
-import { pathId } from './message-input';
+import { pathId } from '../common/request-params';
 import { PinsService } from './pins.service';
 
 /**

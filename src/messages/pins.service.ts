@@ -63,6 +63,8 @@ export class PinsService {
   /** Unpins (all when `ids` is null) and gives the attachments their normal expiry back. */
   private unpinWhere(room: Room, admin: User, ids: number[] | null) {
     return this.db.transaction(async (tx) => {
+      // Room lock first, in the same order as every other writer of the room.
+      await this.sequence.lock(tx, room.id);
       const unpinned = await this.pins.unpin(tx, room.id, ids);
       if (unpinned.length) {
         await this.log.record(tx, this.clock.now(), {

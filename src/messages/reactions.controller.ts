@@ -9,7 +9,8 @@ import {
 } from '../auth/route-auth.decorators';
 import type { Room } from '../rooms/room';
 import type { User } from '../users/user';
-import { parseReaction, pathId, queryInteger } from './message-input';
+import { parseReaction } from './message-input';
+import { pathId, queryInteger } from '../common/request-params';
 import { ReactionsService } from './reactions.service';
 
 /**

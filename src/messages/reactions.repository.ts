@@ -27,7 +27,8 @@ export class ReactionsRepository {
     viewerId: number | null,
     reactors: number,
   ): Promise<Map<number, ReactionMap>> {
-    const out = new Map<number, ReactionMap>(messageIds.map((id) => [id, {}]));
+    // Null-prototype maps: a reaction may be any string, `__proto__` included.
+    const out = new Map<number, ReactionMap>(messageIds.map((id) => [id, Object.create(null)]));
     if (!messageIds.length) return out;
     const rows = await this.db.query<SummaryRow>(
       `SELECT r.message_id, r.reaction,

@@ -70,7 +70,8 @@ export class ReactionsService {
   /** `[[session_id, at], …]`, earliest first; `limit` ≤ 0 or absent means all. */
   async reactors(room: Room, id: number | null, reaction: string, limit: number | undefined) {
     const message = await this.regularMessage(this.db, room, id);
-    return this.reactions.reactors(message.id, reaction, limit && limit > 0 ? limit : null);
+    const bounded = limit !== undefined && limit > 0 && Number.isSafeInteger(limit);
+    return this.reactions.reactors(message.id, reaction, bounded ? limit : null);
   }
 
   /** Runs `work` in a transaction holding the room's write lock. */

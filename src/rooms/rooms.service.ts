@@ -17,6 +17,7 @@ import { FilesRepository } from '../files/files.repository';
 import { Database } from '../db/database';
 import { SogsError } from '../common/sogs-error';
 import { ModerationLogRepository } from '../moderation/moderation-log.repository';
+import { RoomSequenceRepository } from '../messages/room-sequence.repository';
 
 /** Room details, listings and pollInfo, as each caller may see them. */
 @Injectable()
@@ -30,6 +31,7 @@ export class RoomsService {
     private readonly files: FilesRepository,
     private readonly db: Database,
     private readonly log: ModerationLogRepository,
+    private readonly sequence: RoomSequenceRepository,
     private readonly keys: ServerKeys,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -66,6 +68,8 @@ export class RoomsService {
   async update(room: Room, admin: User, update: RoomUpdate): Promise<{ info_updates: number }> {
     const now = this.clock.now();
     return this.db.transaction(async (tx) => {
+      // Room lock first, in the same order as every other writer of the room.
+      await this.sequence.lock(tx, room.id);
       if (update.name !== undefined || update.description !== undefined) {
         await this.rooms.updateInfo(
           room.id,

@@ -100,6 +100,9 @@ describe('blinded DMs (api.md §6)', () => {
     expect((await a.post(`/inbox/${idOf(bob)}`, { json: {} })).status).toBe(400);
     expect((await a.post(`/inbox/${idOf(bob)}`, { json: { message: '***' } })).status).toBe(400);
     expect((await a.post(`/inbox/${idOf(bob)}`, { body: 'not json' })).status).toBe(400);
+    // the recipient is checked before the body, as PySOGS does
+    expect((await a.post(`/inbox/15${'cd'.repeat(32)}`, { body: 'not json' })).status).toBe(404);
+    expect((await b.get('/inbox/since/99999999999999999999')).status).toBe(304);
   });
 
   it('refuses DMs over the size cap with 413', async () => {

@@ -126,6 +126,8 @@ describe('files (api.md §4, model.md §9)', () => {
     expect((await t.client().get(`/room/other/file/${id}`, { via: ONION_AES })).status).toBe(404);
     expect((await t.client().get('/room/lobby/file/999999', { via: ONION_AES })).status).toBe(404);
     expect((await t.client().get('/room/lobby/file/abc', { via: ONION_AES })).status).toBe(404);
+    const huge = await t.client().get('/room/lobby/file/99999999999999999999', { via: ONION_AES });
+    expect(huge.status).toBe(404);
     t.clock.advance(3601);
     try {
       expect((await t.client().get(`/room/lobby/file/${id}`, { via: ONION_AES })).status).toBe(404);

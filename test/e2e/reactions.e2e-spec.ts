@@ -166,6 +166,23 @@ describe('reactions (api.md §3, vectors.md §10.2)', () => {
     });
   });
 
+  it('keeps a reaction named __proto__ like any other, and refuses NUL with 400', async () => {
+    const room = await t.givenRoom('proto');
+    const m = await t.givenMessage(u, room);
+    await t.client(u).put(`/room/proto/reaction/${m.id}/__proto__`);
+    await t.client(u).put(`/room/proto/reaction/${m.id}/${encodeURIComponent('👍')}`);
+    const got = (await t.client(u).get(`/room/proto/message/${m.id}`)).json<{
+      reactions: Record<string, { index: number }>;
+    }>();
+    expect(Object.keys(got.reactions)).toEqual(['__proto__', '👍']);
+    expect(Object.values(got.reactions).map((r) => r.index)).toEqual([0, 1]);
+    expect((await t.client(u).put(`/room/proto/reaction/${m.id}/%00`)).status).toBe(400);
+    const huge = await t
+      .client(u)
+      .get(`/room/proto/reactors/${m.id}/__proto__?limit=99999999999999999999`);
+    expect(huge.status).toBe(200);
+  });
+
   it('works in /batch with percent-encoded and raw paths', async () => {
     const room = await t.givenRoom('batchrx');
     const m = await t.givenMessage(u, room);
