@@ -1,3 +1,4 @@
+import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
@@ -18,11 +19,14 @@ const MEDIA_TYPE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;.*)?$/;
  * addresses), raw Buffer bodies for every content type, exact `application/json` labels, and the
  * pipeline hook. Errors, including those of hooks, reach SogsExceptionFilter through Nest.
  */
-export async function createApp(deps: AppDeps): Promise<NestFastifyApplication> {
+export async function createApp(
+  deps: AppDeps,
+  logger: LoggerService | LogLevel[] = ['error', 'warn'],
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ logger: false, bodyLimit: MAX_BODY, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(deps), adapter, {
     bodyParser: false,
-    logger: ['error', 'warn'],
+    logger,
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.removeAllContentTypeParsers();

@@ -29,6 +29,7 @@ import { MessagesModule } from './messages/messages.module';
 import { FilesModule } from './files/files.module';
 import { DmsModule } from './dms/dms.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { WebModule } from './web/web.module';
 import { FuturesRepository } from './moderation/futures.repository';
 import { ModerationLogRepository } from './moderation/moderation-log.repository';
 import { RoomSequenceRepository } from './messages/room-sequence.repository';
@@ -88,7 +89,14 @@ export class AppModule {
   static forRoot(deps: AppDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), FilesModule, MessagesModule, DmsModule, ModerationModule],
+      imports: [
+        CoreModule.forRoot(deps),
+        FilesModule,
+        MessagesModule,
+        DmsModule,
+        ModerationModule,
+        WebModule,
+      ],
       controllers: [
         CapabilitiesController,
         RoomsController,

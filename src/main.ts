@@ -9,9 +9,8 @@ import { openDatabase } from './db/open-database';
 import { RoomsRepository } from './rooms/rooms.repository';
 import { banner } from './server/banner';
 import { listen, onShutdown } from './server/worker';
-
-const NEST_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug'] as const;
-const NEST_LEVEL_OF = { error: 'error', warn: 'warn', info: 'log', debug: 'debug' } as const;
+import { JsonLogger } from './common/json-logger';
+import { startAdminServer } from './admin/admin-server';
 
 /** `--workers N` on the command line overrides TSOGS_WORKERS. */
 function withArgs(argv: string[]): Record<string, string | undefined> {
@@ -24,15 +23,18 @@ function withArgs(argv: string[]): Record<string, string | undefined> {
  * migrations once; with more than one worker it then forks them, each a full server on the
  * shared port with its own connection pool. All shared state lives in PostgreSQL.
  */
-async function primary(config: AppConfig, logger: Logger): Promise<void> {
+async function primary(config: AppConfig, logger: JsonLogger): Promise<void> {
   await sodiumReady();
   const keys = loadOrCreateKeyFile(config.keyFile);
-  const db = await openDatabase(config, (line) => logger.debug(line));
+  const db = await openDatabase(config, (line) => logger.debug(line, 'postgres'));
   const rooms = await new RoomsRepository(db.database).list();
+  // The admin API lives in the primary only, on its own socket/loopback port.
+  const admin = await startAdminServer({ config, keys, database: db.database }, logger);
   if (config.http.workers === 1) {
-    const app = await listen(config, keys, db.database);
+    const app = await listen(config, keys, db.database, logger);
     process.stdout.write(banner(config, keys, rooms, db.embedded));
     onShutdown(async () => {
+      await admin.close();
       await app.close();
       await db.close();
     });
@@ -49,7 +51,10 @@ async function primary(config: AppConfig, logger: Logger): Promise<void> {
   process.stdout.write(banner(config, keys, rooms, db.embedded));
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    logger.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    logger.error(
+      `worker ${worker.process.pid} exited (${signal ?? code}); starting another`,
+      'cluster',
+    );
     fork();
   });
   onShutdown(async () => {
@@ -63,11 +68,12 @@ async function primary(config: AppConfig, logger: Logger): Promise<void> {
           ),
       ),
     );
+    await admin.close();
     await db.close();
   });
 }
 
-async function worker(config: AppConfig): Promise<void> {
+async function worker(config: AppConfig, logger: JsonLogger): Promise<void> {
   await sodiumReady();
   const keys = loadOrCreateKeyFile(config.keyFile);
   // The primary started (or found) the database and migrated it; workers only connect.
@@ -75,7 +81,7 @@ async function worker(config: AppConfig): Promise<void> {
     { ...config, db: { ...config.db, url: process.env.TSOGS_WORKER_DATABASE_URL } },
     () => undefined,
   );
-  const app = await listen(config, keys, db.database);
+  const app = await listen(config, keys, db.database, logger);
   onShutdown(async () => {
     await app.close();
     await db.close();
@@ -84,10 +90,9 @@ async function worker(config: AppConfig): Promise<void> {
 
 async function main(): Promise<void> {
   const config = loadConfig(withArgs(process.argv));
-  const levels = NEST_LEVELS.slice(0, NEST_LEVELS.indexOf(NEST_LEVEL_OF[config.log.level]) + 1);
-  Logger.overrideLogger([...levels]);
-  const logger = new Logger('tsogs');
-  await (cluster.isPrimary ? primary(config, logger) : worker(config));
+  const json = new JsonLogger(config.log.level);
+  Logger.overrideLogger(json);
+  await (cluster.isPrimary ? primary(config, json) : worker(config, json));
 }
 
 main().catch((err: unknown) => {

@@ -39,5 +39,6 @@ const ALWAYS_DIRECT = new Set([
 export const ONION_PATHS = new Set(['/oxen/v4/lsrpc', '/loki/v3/lsrpc', '/oxen/v3/lsrpc']);
 
 export function alwaysDirect(path: string): boolean {
-  return ALWAYS_DIRECT.has(path);
+  // The public web pages (api.md §9) are for browsers: `/` and everything under `/r/`.
+  return ALWAYS_DIRECT.has(path) || path === '/' || path.startsWith('/r/');
 }

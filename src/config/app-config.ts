@@ -1,6 +1,13 @@
 export const ALPHABET_FILTERS = ['persian', 'arabic', 'cyrillic'] as const;
 export type AlphabetFilter = (typeof ALPHABET_FILTERS)[number];
 
+/** A room's own filter settings; unset ones follow the server-wide settings. */
+export interface RoomFilterSettings {
+  readonly profanityFilter?: boolean;
+  readonly profanitySilent?: boolean;
+  readonly alphabetFilters?: readonly AlphabetFilter[];
+}
+
 /** Typed, read-only settings, grouped by concern. Built once by `loadConfig` (env.schema.ts). */
 export interface AppConfig {
   readonly http: {
@@ -12,6 +19,10 @@ export interface AppConfig {
     readonly baseUrl: string;
     /** Server processes sharing the port (TSOGS_WORKERS or --workers; default: one per core). */
     readonly workers: number;
+    /** Serve the HTML list of public rooms at `/` ([net] http_show_index). */
+    readonly showIndex: boolean;
+    /** Show recent messages on the room page `/r/:token/` ([net] http_show_recent). */
+    readonly showRecent: boolean;
   };
   readonly db: {
     /** External PostgreSQL; undefined means the embedded server in the data directory. */
@@ -41,6 +52,8 @@ export interface AppConfig {
     readonly alphabetSilent: boolean;
     /** Apply the filters to moderators and admins too. */
     readonly filterMods: boolean;
+    /** Per-room overrides (PySOGS `[room:TOKEN]`), keyed by lower-case token. */
+    readonly rooms: Readonly<Record<string, RoomFilterSettings>>;
   };
   readonly files: {
     /** Largest accepted upload in bytes ([files] max_size). */
@@ -49,6 +62,14 @@ export interface AppConfig {
     readonly expiry: number | null;
     /** Upload directory, relative to the data directory unless absolute. */
     readonly uploadsDir: string;
+    /** An S3-compatible bucket instead of the directory (several hosts share it). */
+    readonly s3?: {
+      readonly endpoint: string;
+      readonly bucket: string;
+      readonly region: string;
+      readonly accessKey: string;
+      readonly secretKey: string;
+    };
   };
   readonly dms: {
     /** Seconds a DM lives ([direct_messages] expiry). */
@@ -57,6 +78,12 @@ export interface AppConfig {
     readonly maxBytes: number;
     /** At most `count` DMs per sender per `seconds` (PySOGS has no limit). */
     readonly rateLimit: { readonly count: number; readonly seconds: number };
+  };
+  readonly admin: {
+    /** Unix socket of the operator admin API (TSOGS_ADMIN_SOCKET; relative to the data dir). */
+    readonly socket: string;
+    /** Also listen on 127.0.0.1 at this port (TSOGS_ADMIN_PORT); null (0 or empty) = no TCP. */
+    readonly port: number | null;
   };
   readonly log: {
     readonly level: 'error' | 'warn' | 'info' | 'debug';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { ALPHABET_FILTERS, type AppConfig } from './app-config';
+import { ALPHABET_FILTERS, type AppConfig, type RoomFilterSettings } from './app-config';
 import { withIniFile } from './sogs-ini';
 
 const DAY = 86400;
@@ -81,6 +81,67 @@ class Reader {
     return this.days(name, fallbackDays);
   }
 
+  /**
+   * Per-room filter settings, `token:key=value` entries separated by `;` (what `[room:TOKEN]`
+   * sections of sogs.ini become), keys `profanity_filter`, `profanity_silent`, `alphabet_filters`.
+   */
+  roomFilters(name: string): Record<string, RoomFilterSettings> {
+    const rooms: Record<
+      string,
+      { -readonly [K in keyof RoomFilterSettings]: RoomFilterSettings[K] }
+    > = {};
+    for (const entry of (this.optional(name) ?? '').split(';').filter((e) => e.trim())) {
+      const m = /^\s*([A-Za-z0-9_-]{1,64}):(\w+)=(.*)$/.exec(entry);
+      if (!m) {
+        this.problems.push(
+          `${name}: cannot read ${JSON.stringify(entry)} (expected token:key=value)`,
+        );
+        continue;
+      }
+      const [, token, key, value] = m;
+      const room = (rooms[token.toLowerCase()] ??= {});
+      const sub = new Reader({ [`${name}[${token}] ${key}`]: value.trim() });
+      if (key === 'profanity_filter')
+        room.profanityFilter = sub.bool(`${name}[${token}] ${key}`, false);
+      else if (key === 'profanity_silent')
+        room.profanitySilent = sub.bool(`${name}[${token}] ${key}`, true);
+      else if (key === 'alphabet_filters') {
+        room.alphabetFilters = sub.subset(`${name}[${token}] ${key}`, ALPHABET_FILTERS);
+      } else sub.problems.push(`${name}: unknown room setting ${key}`);
+      this.problems.push(...sub.problems);
+    }
+    return rooms;
+  }
+
+  /** The S3 settings: all of endpoint, bucket, access key and secret key, or none. */
+  s3(): AppConfig['files']['s3'] {
+    const names = [
+      'TSOGS_S3_ENDPOINT',
+      'TSOGS_S3_BUCKET',
+      'TSOGS_S3_ACCESS_KEY',
+      'TSOGS_S3_SECRET_KEY',
+    ];
+    const given = names.filter((n) => this.optional(n) !== undefined);
+    if (given.length === 0) return undefined;
+    if (given.length < names.length) {
+      this.problems.push(
+        `${names.filter((n) => !given.includes(n)).join(', ')}: needed with ${given.join(', ')}`,
+      );
+      return undefined;
+    }
+    const endpoint = this.optional('TSOGS_S3_ENDPOINT')!;
+    if (!/^https?:\/\/[^/]/.test(endpoint)) {
+      this.problems.push(`TSOGS_S3_ENDPOINT=${JSON.stringify(endpoint)}: expected an http(s) URL`);
+    }
+    return {
+      endpoint,
+      bucket: this.optional('TSOGS_S3_BUCKET')!,
+      region: this.string('TSOGS_S3_REGION', 'us-east-1'),
+      accessKey: this.optional('TSOGS_S3_ACCESS_KEY')!,
+      secretKey: this.optional('TSOGS_S3_SECRET_KEY')!,
+    };
+  }
+
   oneOf<T extends string>(name: string, options: readonly T[], fallback: T): T {
     const v = this.optional(name);
     if (v === undefined) return fallback;
@@ -120,6 +181,8 @@ export function loadConfig(explicit?: Env): AppConfig {
       direct: r.bool('TSOGS_DIRECT', false),
       baseUrl,
       workers: r.int('TSOGS_WORKERS', availableParallelism(), 1, 256),
+      showIndex: r.bool('TSOGS_HTTP_SHOW_INDEX', true),
+      showRecent: r.bool('TSOGS_HTTP_SHOW_RECENT', true),
     },
     db: { url: dbUrl, poolSize: r.int('TSOGS_DB_POOL', 10, 1, 1000) },
     dataDir,
@@ -137,11 +200,13 @@ export function loadConfig(explicit?: Env): AppConfig {
       alphabetFilters: r.subset('TSOGS_ALPHABET_FILTERS', ALPHABET_FILTERS),
       alphabetSilent: r.bool('TSOGS_ALPHABET_SILENT', true),
       filterMods: r.bool('TSOGS_FILTER_MODS', false),
+      rooms: r.roomFilters('TSOGS_ROOM_FILTERS'),
     },
     files: {
       maxSize: r.int('TSOGS_FILES_MAX_SIZE', 10_000_000, 1, 10_485_760),
       expiry: r.daysOrNever('TSOGS_FILES_EXPIRY_DAYS', 15),
       uploadsDir: r.string('TSOGS_UPLOADS_DIR', 'uploads'),
+      s3: r.s3(),
     },
     dms: {
       expiry: r.days('TSOGS_DM_EXPIRY_DAYS', 15),
@@ -150,6 +215,10 @@ export function loadConfig(explicit?: Env): AppConfig {
         count: r.int('TSOGS_DM_RATE_LIMIT', 30, 1, 1_000_000),
         seconds: r.int('TSOGS_DM_RATE_WINDOW', 60, 1, 86_400),
       },
+    },
+    admin: {
+      socket: path.resolve(dataDir, r.string('TSOGS_ADMIN_SOCKET', 'admin.sock')),
+      port: r.int('TSOGS_ADMIN_PORT', 0, 0, 65535) || null,
     },
     log: { level: r.oneOf('TSOGS_LOG_LEVEL', LOG_LEVELS, 'info') },
   };

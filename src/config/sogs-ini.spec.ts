@@ -40,10 +40,9 @@ profanity_filter = yes
       TSOGS_ALPHABET_FILTERS: 'arabic cyrillic',
       TSOGS_ALPHABET_SILENT: 'no',
       TSOGS_LOG_LEVEL: 'warn',
+      TSOGS_ROOM_FILTERS: 'general:profanity_filter=yes',
     });
-    expect(ini.notices).toEqual([
-      'sogs.ini:21: [room:general] is not supported yet and is ignored',
-    ]);
+    expect(ini.notices).toEqual([]);
   });
 
   it('yields a configuration the schema accepts', () => {
@@ -51,6 +50,7 @@ profanity_filter = yes
     expect(config.files.expiry).toBe(365 * 86400);
     expect(config.messages.alphabetFilters).toEqual(['arabic', 'cyrillic']);
     expect(config.http.baseUrl).toBe('https://sogs.example.net');
+    expect(config.messages.rooms).toEqual({ general: { profanityFilter: true } });
   });
 
   it('names unknown keys, unreadable lines and a SQLite database as problems', () => {

@@ -7,6 +7,8 @@ const KEYS: Record<string, string> = {
   'db.url': 'DATABASE_URL',
   'crypto.key_file': 'TSOGS_KEY_FILE',
   'net.base_url': 'TSOGS_BASE_URL',
+  'net.http_show_index': 'TSOGS_HTTP_SHOW_INDEX',
+  'net.http_show_recent': 'TSOGS_HTTP_SHOW_RECENT',
   'files.expiry': 'TSOGS_FILES_EXPIRY_DAYS',
   'files.max_size': 'TSOGS_FILES_MAX_SIZE',
   'files.uploads_dir': 'TSOGS_UPLOADS_DIR',
@@ -28,8 +30,6 @@ const KEYS: Record<string, string> = {
 const IGNORED = new Set([
   'net.omq_listen',
   'net.omq_internal',
-  'net.http_show_index',
-  'net.http_show_recent',
   'web.template_path',
   'web.static_path',
 ]);
@@ -73,8 +73,10 @@ export function parseSogsIni(text: string, file = 'sogs.ini'): IniSettings {
     if (header) {
       section = header[1].trim();
       last = undefined;
-      if (/^(room|filter):/.test(section)) {
-        out.notices.push(`${where}: [${section}] is not supported yet and is ignored`);
+      if (section.startsWith('filter:')) {
+        out.notices.push(
+          `${where}: [${section}] (filter bot replies) is not supported yet and is ignored`,
+        );
       }
       return;
     }
@@ -83,7 +85,17 @@ export function parseSogsIni(text: string, file = 'sogs.ini'): IniSettings {
       out.problems.push(`${where}: cannot read ${JSON.stringify(line.trim())}`);
       return;
     }
-    if (/^(room|filter):/.test(section)) return;
+    if (section.startsWith('filter:')) return;
+    const room = /^room:(.+)$/.exec(section);
+    if (room) {
+      // Per-room filter settings gather into one variable, `token:key=value;…`.
+      const entry = `${room[1].trim()}:${kv[1].trim()}=${kv[2].trim()}`;
+      out.env.TSOGS_ROOM_FILTERS = out.env.TSOGS_ROOM_FILTERS
+        ? `${out.env.TSOGS_ROOM_FILTERS};${entry}`
+        : entry;
+      out.origins.TSOGS_ROOM_FILTERS = `${file} [room:…] sections`;
+      return;
+    }
     const key = `${section}.${kv[1].trim()}`;
     const name = KEYS[key];
     last = undefined;

@@ -1,9 +1,10 @@
 import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
 import { InitialSchema1764403200000 } from '../../migrations/1764403200000-InitialSchema';
+import { AdminTokens1795941086184 } from '../../migrations/1795941086184-AdminTokens';
 
 /** Every migration, in order. `npm run migration:create` appends here. */
-export const MIGRATIONS = [InitialSchema1764403200000];
+export const MIGRATIONS = [InitialSchema1764403200000, AdminTokens1795941086184];
 
 // Any constant works; it serialises migrations when several processes start at once.
 const MIGRATION_LOCK = 7_305_514_311;

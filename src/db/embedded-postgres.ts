@@ -50,6 +50,7 @@ export async function startEmbeddedPostgres(
   log: (line: string) => void,
 ): Promise<EmbeddedDatabase> {
   const clusterDir = path.join(dataDir, 'postgres');
+  mkdirSync(dataDir, { recursive: true });
   const password = passwordFor(dataDir);
   const urlFor = (port: number) => `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
 
@@ -57,7 +58,6 @@ export async function startEmbeddedPostgres(
   if (asRoot) {
     // PostgreSQL refuses to run as root; it runs as the `postgres` user, which must be able to
     // pass through the data directory to reach its cluster (it cannot list or read the rest).
-    mkdirSync(dataDir, { recursive: true });
     chmodSync(dataDir, statSync(dataDir).mode | 0o011);
   }
   const attached = runningPort(clusterDir);

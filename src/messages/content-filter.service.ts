@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.tokens';
 import type { AppConfig } from '../config/app-config';
 import { SogsError } from '../common/sogs-error';
 import type { RoomPermissions } from '../moderation/room-permissions';
+import type { Room } from '../rooms/room';
 import { ALPHABETS, BUILT_IN_PROFANITY, ProfanityList } from './content-filters';
 import { readSessionText } from './session-content';
 
@@ -20,8 +21,8 @@ export function filtrationRejected(kind: FilterKind): SogsError {
 }
 
 /**
- * Content filters for new posts and edits (model.md §8). Server-wide settings only: the
- * reference's per-room overrides are not offered.
+ * Content filters for new posts and edits (model.md §8): server-wide settings, each of which a
+ * room may override.
  */
 @Injectable()
 export class ContentFilterService {
@@ -31,8 +32,11 @@ export class ContentFilterService {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.settings = config.messages;
     const custom = this.settings.profanityCustom;
+    const anyProfanity =
+      this.settings.profanityFilter ||
+      Object.values(this.settings.rooms).some((r) => r.profanityFilter);
     // Read once at boot, so a missing custom list stops the server instead of passing posts.
-    this.profanity = this.settings.profanityFilter
+    this.profanity = anyProfanity
       ? new ProfanityList(
           custom ? ProfanityList.parseFile(readFileSync(custom, 'utf8')) : BUILT_IN_PROFANITY,
         )
@@ -40,20 +44,24 @@ export class ContentFilterService {
   }
 
   /** Null when the post passes; moderators pass unless `filterMods` is set. */
-  check(data: Buffer, perms: RoomPermissions): FilterVerdict | null {
+  check(room: Room, data: Buffer, perms: RoomPermissions): FilterVerdict | null {
     if (perms.moderator && !this.settings.filterMods) return null;
-    if (!this.settings.alphabetFilters.length && !this.profanity) return null;
+    const own = this.settings.rooms[room.token.toLowerCase()] ?? {};
+    const alphabets = own.alphabetFilters ?? this.settings.alphabetFilters;
+    const profanity =
+      (own.profanityFilter ?? this.settings.profanityFilter) ? this.profanity : null;
+    if (!alphabets.length && !profanity) return null;
     // Content that does not parse passes: newer clients may wrap it differently.
     const text = readSessionText(data);
     if (!text) return null;
     const body = text.body ?? '';
-    for (const name of this.settings.alphabetFilters) {
+    for (const name of alphabets) {
       if (ALPHABETS[name].test(body))
         return { kind: 'alphabet', silent: this.settings.alphabetSilent };
     }
     const profane =
-      this.profanity &&
-      (this.profanity.matches(body) || this.profanity.matches(text.displayName ?? ''));
-    return profane ? { kind: 'profanity', silent: this.settings.profanitySilent } : null;
+      profanity && (profanity.matches(body) || profanity.matches(text.displayName ?? ''));
+    const silent = own.profanitySilent ?? this.settings.profanitySilent;
+    return profane ? { kind: 'profanity', silent } : null;
   }
 }

@@ -38,7 +38,7 @@ export class MessagePostingService {
     if ((post.whisperTo !== null || post.whisperMods) && !perms.moderator) {
       throw SogsError.forbidden();
     }
-    const verdict = this.filters.check(post.data, perms);
+    const verdict = this.filters.check(room, post.data, perms);
     if (verdict && !verdict.silent) throw filtrationRejected(verdict.kind);
     const target = post.whisperTo === null ? null : await this.users.getOrCreate(post.whisperTo);
     const now = this.clock.now();
@@ -84,7 +84,7 @@ export class MessagePostingService {
    * message (404), its author (403, even for admins); a silent filter hit then changes nothing.
    */
   async edit(room: Room, user: User, perms: RoomPermissions, id: number | null, c: MessageContent) {
-    const verdict = this.filters.check(c.data, perms);
+    const verdict = this.filters.check(room, c.data, perms);
     if (verdict && !verdict.silent) throw filtrationRejected(verdict.kind);
     const now = this.clock.now();
     await this.db.transaction(async (tx) => {

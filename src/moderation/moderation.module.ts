@@ -10,5 +10,6 @@ import { UserModerationService } from './user-moderation.service';
   imports: [MessagesModule],
   controllers: [ModerationController],
   providers: [UserModerationService, RoomOverridesService, BansRepository],
+  exports: [UserModerationService, RoomOverridesService],
 })
 export class ModerationModule {}

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/app-config';
 import type { ServerKeys } from '../config/server-keys';
@@ -9,8 +10,9 @@ export async function listen(
   config: AppConfig,
   keys: ServerKeys,
   database: Database,
+  logger: LoggerService,
 ): Promise<NestFastifyApplication> {
-  const app = await createApp({ config, keys, database });
+  const app = await createApp({ config, keys, database }, logger);
   await app.listen(config.http.port, config.http.host);
   return app;
 }

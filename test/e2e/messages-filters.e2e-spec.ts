@@ -123,4 +123,39 @@ describe('content filters (model.md §8)', () => {
       await t.close();
     }
   });
+
+  describe('per-room settings (PySOGS [room:TOKEN])', () => {
+    let t: TestApp;
+    let alice: SessionIdentity;
+
+    beforeAll(async () => {
+      t = await TestApp.start({
+        env: {
+          TSOGS_DIRECT: '1',
+          TSOGS_ROOM_FILTERS:
+            'general:alphabet_filters=cyrillic;general:profanity_filter=yes;dev:profanity_filter=no',
+          TSOGS_PROFANITY_FILTER: 'yes',
+          TSOGS_PROFANITY_SILENT: 'no',
+        },
+      });
+      alice = SessionIdentity.random();
+      await t.givenRoom('general');
+      await t.givenRoom('dev');
+      await t.givenRoom('other');
+    });
+    afterAll(() => t.close());
+    beforeEach(() => t.clock.advance(20));
+
+    it('filters a room by its own settings, falling back to the server-wide ones', async () => {
+      const cyrillic = await t.client(alice).post('/room/general/message', post(session('привет')));
+      expect(cyrillic.json()).toMatchObject({ filtered: true });
+      const elsewhere = await t.client(alice).post('/room/dev/message', post(session('привет')));
+      expect(elsewhere.status).toBe(201);
+      expect(elsewhere.json()).not.toHaveProperty('filtered');
+      const profane = session('you are a shit');
+      expect((await t.client(alice).post('/room/general/message', post(profane))).status).toBe(429);
+      expect((await t.client(alice).post('/room/dev/message', post(profane))).status).toBe(201);
+      expect((await t.client(alice).post('/room/other/message', post(profane))).status).toBe(429);
+    });
+  });
 });

@@ -1,0 +1,18 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
+import { SogsError } from '../common/sogs-error';
+import type { Room } from '../rooms/room';
+import { RoomsRepository } from '../rooms/rooms.repository';
+
+export const ROOM_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Turns a `:token` path parameter into its Room (tokens match case-insensitively), else 404. */
+@Injectable()
+export class AdminRoomPipe implements PipeTransform<string, Promise<Room>> {
+  constructor(private readonly rooms: RoomsRepository) {}
+
+  async transform(token: string): Promise<Room> {
+    const room = ROOM_TOKEN.test(token) ? await this.rooms.findByToken(token) : null;
+    if (!room) throw new SogsError(404, 'ROOM_NOT_FOUND', `No such room: ${token}`);
+    return room;
+  }
+}
