@@ -9,6 +9,8 @@ import { AuthService } from './auth/auth.service';
 import { installPipelineHook } from './auth/pipeline.hook';
 import { UsersService } from './users/users.service';
 import { RouteTable } from './common/route-table';
+import { requestDuration } from './metrics/metrics';
+import type { SogsRequest } from './common/request-context';
 
 /** Onion requests are at most this large (onion.md §9); so is any other body. */
 export const MAX_BODY = 10_485_760;
@@ -38,6 +40,18 @@ export async function createApp(
     if (type === undefined || !MEDIA_TYPE.test(type)) {
       request.headers['content-type'] = 'application/octet-stream';
     }
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const sogs = (request as Partial<SogsRequest>).sogs;
+    requestDuration.observe(
+      {
+        route: request.routeOptions.url ?? '(no route)',
+        method: request.method,
+        status: String(reply.statusCode),
+        transport: sogs?.batch ? 'batch' : (sogs?.transport ?? 'direct'),
+      },
+      reply.elapsedTime / 1000,
+    );
   });
   fastify.addHook('onSend', async (_req, reply, payload) => {
     const type = reply.getHeader('content-type');

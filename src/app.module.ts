@@ -39,6 +39,8 @@ import { MaintenanceService } from './maintenance/maintenance.service';
 import { RouteTable } from './common/route-table';
 import { HealthController } from './health/health.controller';
 import { HealthRepository } from './health/health.repository';
+import { MetricsRepository } from './metrics/metrics.repository';
+import { MetricsService } from './metrics/metrics.service';
 
 export interface AppDeps {
   config: AppConfig;
@@ -66,6 +68,7 @@ const SERVICES = [
   FuturesRepository,
   ModerationLogRepository,
   RoomSequenceRepository,
+  MetricsRepository,
 ];
 
 /** Configuration, keys, database and clock, shared by every module. */
@@ -110,6 +113,7 @@ export class AppModule {
         MaintenanceService,
         RouteTable,
         HealthRepository,
+        MetricsService,
         { provide: APP_GUARD, useClass: SogsGuard },
         { provide: APP_FILTER, useClass: SogsExceptionFilter },
       ],

@@ -1,4 +1,6 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { scrapeMetrics } from '../metrics/scrape';
 import { AdminReportsService } from './admin-reports.service';
 import { AdminPublic } from './admin-token.guard';
 import { AuditQueryDto } from './dto/audit-query.dto';
@@ -22,6 +24,16 @@ export class AdminServerController {
   @Get('audit')
   audit(@Query() query: AuditQueryDto) {
     return this.reports.audit(query);
+  }
+
+  /**
+   * `GET /metrics`: Prometheus metrics (requests by route and transport, onion and auth
+   * failures, active users, database pool, stored bytes); every worker's in cluster mode. 200.
+   */
+  @Get('metrics')
+  async metrics(@Res() reply: FastifyReply) {
+    const { contentType, text } = await scrapeMetrics();
+    return reply.code(200).header('content-type', contentType).send(text);
   }
 
   /** `GET /openapi.json`: the OpenAPI 3.1 document of this API; needs no token. 200. */

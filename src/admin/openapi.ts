@@ -417,6 +417,18 @@ export const ADMIN_OPENAPI = {
         responses: { 200: ok('Counts', ref('Stats')), 401: E401 },
       },
     },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics (text exposition format)',
+        responses: {
+          200: {
+            description: 'Metrics',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+          401: E401,
+        },
+      },
+    },
     '/audit': {
       get: {
         summary: 'The moderation audit log, newest first',

@@ -1,29 +1,47 @@
 import { SogsError } from '../common/sogs-error';
 
 /** The byte-exact texts of auth.md §5; clients compare some of them literally. */
+/** Each failure keeps its own code: the metrics count refusals by reason. */
+const auth400 = (code: string, text: string) => new SogsError(400, code, text);
+
 export const AuthErrors = {
   missingHeaders: (n: number) =>
-    SogsError.badRequest(
+    auth400(
+      'AUTH_MISSING_HEADERS',
       `Invalid authentication headers: missing ${n}/4 required X-SOGS-* headers`,
     ),
   badPubkey: () =>
-    SogsError.badRequest('Invalid authentication: X-SOGS-Pubkey is not a valid 66-hex digit id'),
+    auth400(
+      'AUTH_BAD_PUBKEY',
+      'Invalid authentication: X-SOGS-Pubkey is not a valid 66-hex digit id',
+    ),
   badPrefix: () =>
-    SogsError.badRequest('Invalid authentication: X-SOGS-Pubkey must be 00- or 15- prefixed'),
+    auth400('AUTH_BAD_PREFIX', 'Invalid authentication: X-SOGS-Pubkey must be 00- or 15- prefixed'),
   invalidKey: () =>
-    SogsError.badRequest(
+    auth400(
+      'AUTH_INVALID_KEY',
       'Invalid authentication: given X-SOGS-Pubkey is not a valid Ed25519 pubkey',
     ),
   blindingRequired: () =>
-    SogsError.badRequest('Invalid authentication: this server requires the use of blinded ids'),
+    auth400(
+      'AUTH_BLINDING_REQUIRED',
+      'Invalid authentication: this server requires the use of blinded ids',
+    ),
   badNonce: () =>
-    SogsError.badRequest(
+    auth400(
+      'AUTH_BAD_NONCE',
       'Invalid authentication: X-SOGS-Nonce must be 16 bytes (encoded as base64 or hex)',
     ),
   badSignature: () =>
-    SogsError.badRequest('Invalid authentication: X-SOGS-Signature is not base64[88]'),
+    auth400(
+      'AUTH_BAD_SIGNATURE_ENCODING',
+      'Invalid authentication: X-SOGS-Signature is not base64[88]',
+    ),
   badTimestamp: () =>
-    SogsError.badRequest('Invalid authentication: X-SOGS-Timestamp is not a valid timestamp'),
+    auth400(
+      'AUTH_BAD_TIMESTAMP',
+      'Invalid authentication: X-SOGS-Timestamp is not a valid timestamp',
+    ),
   staleTimestamp: () =>
     new SogsError(
       425,

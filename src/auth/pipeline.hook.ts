@@ -4,7 +4,8 @@ import { ORIGIN_HEADER, originTickets } from '../common/pipeline-context';
 import type { SogsRequest } from '../common/request-context';
 import { SogsError } from '../common/sogs-error';
 import { alwaysDirect, decodePath, ONION_PATHS, splitTarget } from '../common/paths';
-import type { AuthService } from './auth.service';
+import type { AuthService, SignedRequest } from './auth.service';
+import { authFailures } from '../metrics/metrics';
 
 const ONION_ONLY = new SogsError(
   403,
@@ -18,6 +19,16 @@ const ONION_ONLY = new SogsError(
  * direct room-API requests unless enabled, and authenticates the X-SOGS-* headers — or, for a
  * /batch sub-request, takes the outer request's caller and ignores its own headers.
  */
+/** Authenticates, counting refusals by reason for the metrics. */
+async function authenticateCounted(auth: AuthService, request: SignedRequest) {
+  try {
+    return await auth.authenticate(request);
+  } catch (err) {
+    authFailures.inc({ reason: err instanceof SogsError ? err.code : 'error' });
+    throw err;
+  }
+}
+
 export function installPipelineHook(
   fastify: FastifyInstance,
   auth: AuthService,
@@ -30,7 +41,7 @@ export function installPipelineHook(
     // A replayed response carries only the headers its route set (a file's Date is its own).
     if (origin) reply.raw.sendDate = false;
     if (origin?.inherited) {
-      req.sogs = { transport: origin.transport, user: origin.inherited.user };
+      req.sogs = { transport: origin.transport, user: origin.inherited.user, batch: true };
       return;
     }
     const transport = origin?.transport ?? 'direct';
@@ -45,7 +56,7 @@ export function installPipelineHook(
     // A replayed request is checked against what its client signed, not Fastify's rewrite.
     const body =
       origin?.sent.body ?? (Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
-    req.sogs.user = await auth.authenticate({
+    req.sogs.user = await authenticateCounted(auth, {
       headers: request.headers,
       method: request.method,
       path,

@@ -9,6 +9,8 @@ export type Transport = 'direct' | 'onion';
 /** What the pipeline learns about a request, attached to it as `request.sogs`. */
 export interface SogsRequestState {
   transport: Transport;
+  /** A /batch or /sequence sub-request (runs as the outer caller). */
+  batch?: boolean;
   /** The authenticated caller, or null for an anonymous request. */
   user: User | null;
   /** The room named by `:token`, once resolved. */

@@ -26,6 +26,15 @@ export class Database implements Queryable {
     return (await this.pool.query(sql, params)).rows as T[];
   }
 
+  /** Connections of this process's pool (for metrics). */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return {
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+    };
+  }
+
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {

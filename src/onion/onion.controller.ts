@@ -5,11 +5,18 @@ import { Public } from '../auth/route-auth.decorators';
 import { TEXT_PLAIN } from '../common/error-response';
 import { openEnvelope } from './onion-envelope';
 import { OnionService } from './onion.service';
+import { onionFailures } from '../metrics/metrics';
 
 const UNDECRYPTABLE = 'Invalid onion request';
 
 function rawBody(req: FastifyRequest): Buffer {
   return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+}
+
+/** A plain 400: there is no key to encrypt an error with (onion.md §8). */
+function undecryptable(reply: FastifyReply) {
+  onionFailures.inc();
+  return reply.code(400).header('content-type', TEXT_PLAIN).send(UNDECRYPTABLE);
 }
 
 @Controller()
@@ -27,7 +34,7 @@ export class OnionController {
   @Public()
   async v4(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const envelope = openEnvelope(rawBody(req), this.keys);
-    if (!envelope) return reply.code(400).header('content-type', TEXT_PLAIN).send(UNDECRYPTABLE);
+    if (!envelope) return undecryptable(reply);
     const plaintext = await this.onion.handleV4(envelope.plaintext);
     return reply
       .code(200)
@@ -40,7 +47,7 @@ export class OnionController {
   @Public()
   async v3(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const envelope = openEnvelope(rawBody(req), this.keys);
-    if (!envelope) return reply.code(400).header('content-type', TEXT_PLAIN).send(UNDECRYPTABLE);
+    if (!envelope) return undecryptable(reply);
     const plaintext = await this.onion.handleV3(envelope.plaintext);
     return reply
       .code(200)

@@ -477,6 +477,26 @@ describe('admin REST API (unix socket)', () => {
       expect(r.json.active_users.day).toBeGreaterThanOrEqual(1);
     });
 
+    it('serves Prometheus metrics with no per-user labels', async () => {
+      await t.client().get('/room/nope', { via: ONION_AES });
+      await t
+        .client(SessionIdentity.random())
+        .get('/capabilities', { timestamp: 1, via: ONION_AES });
+      await t.client().postFrame('/oxen/v4/lsrpc', Buffer.from('garbage'));
+      expect((await get('/metrics', { token: 'wrong' })).status).toBe(401);
+      const r = await get('/metrics');
+      expect(r.status).toBe(200);
+      expect(r.text).toMatch(
+        /tsogs_request_duration_seconds_count\{route="\/room\/:token",method="GET",status="404",transport="onion"\} \d+/,
+      );
+      expect(r.text).toMatch(/tsogs_auth_failures_total\{reason="AUTH_TIMESTAMP"\} \d+/);
+      expect(r.text).toMatch(/tsogs_onion_decrypt_failures_total \d+/);
+      expect(r.text).toMatch(/tsogs_file_storage_bytes \d+/);
+      expect(r.text).toMatch(/tsogs_active_users \d+/);
+      expect(r.text).toMatch(/tsogs_db_pool_connections\{state="total"\} \d+/);
+      expect(r.text).not.toMatch(/15[0-9a-f]{64}/);
+    });
+
     it('pages the audit log newest first, the admin API acting as "system"', async () => {
       const all = (await get('/audit')).json as { id: number; action: string; actor: string }[];
       expect(all.length).toBeGreaterThan(10);
