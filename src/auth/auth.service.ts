@@ -32,6 +32,7 @@ const WINDOW = 86400;
 const NONCE_RETENTION = 2 * WINDOW;
 /** last_active is written at most this often per user: it is not worth a write per request. */
 const TOUCH_INTERVAL = 60;
+const MAX_CACHED_KEYS = 100_000;
 
 /** A header's raw value (the last one when repeated); '' when absent. */
 function header(h: SignedRequest['headers'], name: string): string {
@@ -50,6 +51,18 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Keys already found valid: clients sign every poll with the same key. */
+  private readonly validKeys = new Set<string>();
+
+  private isValidKey(key: Buffer): boolean {
+    const hex = key.toString('hex');
+    if (this.validKeys.has(hex)) return true;
+    if (!isValidEd25519Point(key)) return false;
+    if (this.validKeys.size >= MAX_CACHED_KEYS) this.validKeys.clear();
+    this.validKeys.add(hex);
+    return true;
+  }
+
   /** The caller, or null for an anonymous request; throws SogsError on any failure. */
   async authenticate(req: SignedRequest): Promise<User | null> {
     const [pubkeyText, nonceText, rawTimestamp, signatureText] = HEADERS.map((n) =>
@@ -65,7 +78,7 @@ export class AuthService {
     if (!pubkey) throw AuthErrors.badPubkey();
     if (pubkey[0] !== 0x00 && pubkey[0] !== 0x15) throw AuthErrors.badPrefix();
     const edKey = pubkey.subarray(1);
-    if (!isValidEd25519Point(edKey)) throw AuthErrors.invalidKey();
+    if (!this.isValidKey(edKey)) throw AuthErrors.invalidKey();
     const blinded = pubkey[0] === 0x15;
     if (!blinded && this.config.users.requireBlindKeys) throw AuthErrors.blindingRequired();
     const sessionId = blinded ? `15${edKey.toString('hex')}` : ed25519PubkeyToSessionId(edKey);

@@ -41,7 +41,12 @@ export function installPipelineHook(
     // A replayed response carries only the headers its route set (a file's Date is its own).
     if (origin) reply.raw.sendDate = false;
     if (origin?.inherited) {
-      req.sogs = { transport: origin.transport, user: origin.inherited.user, batch: true };
+      req.sogs = {
+        transport: origin.transport,
+        user: origin.inherited.user,
+        batch: true,
+        memo: origin.inherited.memo,
+      };
       return;
     }
     const transport = origin?.transport ?? 'direct';

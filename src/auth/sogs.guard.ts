@@ -67,7 +67,13 @@ export class SogsGuard implements CanActivate {
       }
     }
     if (params.token !== undefined) {
-      const room = TOKEN.test(params.token) ? await this.rooms.findByToken(params.token) : null;
+      const token = params.token;
+      const find = () => this.rooms.findByToken(token);
+      const room = !TOKEN.test(token)
+        ? null
+        : req.sogs.memo
+          ? await req.sogs.memo.room(token, find)
+          : await find();
       // Same answer as an inaccessible room, so hidden rooms cannot be told apart from none.
       if (!room) throw SogsError.notFound();
       req.sogs.room = room;
@@ -78,7 +84,10 @@ export class SogsGuard implements CanActivate {
     if (needs === 'blinded' && !user!.sessionId.startsWith('15'))
       throw AuthErrors.blindedRequired();
     if (access && req.sogs.room) {
-      req.sogs.permissions = await this.permissions.require(req.sogs.room, user, access);
+      const room = req.sogs.room;
+      const of = () => this.permissions.of(room, user);
+      const perms = req.sogs.memo ? await req.sogs.memo.permissionsIn(room.id, of) : await of();
+      req.sogs.permissions = this.permissions.check(perms, user, access);
     }
     return true;
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { User } from '../users/user';
+import type { RequestMemo } from './request-memo';
 import type { Transport } from './request-context';
 
 /**
@@ -10,7 +11,7 @@ import type { Transport } from './request-context';
 export interface PipelineOrigin {
   transport: Transport;
   /** Present for /batch and /sequence sub-requests: the outer request's caller (or null). */
-  inherited?: { user: User | null };
+  inherited?: { user: User | null; memo: RequestMemo };
 }
 
 /**

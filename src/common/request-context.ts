@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { User } from '../users/user';
 import type { Room } from '../rooms/room';
 import type { RoomPermissions } from '../moderation/room-permissions';
+import type { RequestMemo } from './request-memo';
 
 /** How a request reached the pipeline. */
 export type Transport = 'direct' | 'onion';
@@ -11,6 +12,8 @@ export interface SogsRequestState {
   transport: Transport;
   /** A /batch or /sequence sub-request (runs as the outer caller). */
   batch?: boolean;
+  /** Lookups shared with the other sub-requests of the same batch. */
+  memo?: RequestMemo;
   /** The authenticated caller, or null for an anonymous request. */
   user: User | null;
   /** The room named by `:token`, once resolved. */

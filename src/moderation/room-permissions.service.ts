@@ -19,8 +19,7 @@ export class RoomPermissionsService {
   }
 
   /** Throws the spec's status for a missing permission; returns the permissions otherwise. */
-  async require(room: Room, user: User | null, access: RoomAccess): Promise<RoomPermissions> {
-    const perms = await this.of(room, user);
+  check(perms: RoomPermissions, user: User | null, access: RoomAccess): RoomPermissions {
     switch (access) {
       case 'accessible':
         // Indistinguishable from a missing room.

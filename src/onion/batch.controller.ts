@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { JsonBody } from '../common/json-body';
 import { TEXT_PLAIN } from '../common/error-response';
+import { RequestMemo } from '../common/request-memo';
 import type { SogsRequest } from '../common/request-context';
 import { Public } from '../auth/route-auth.decorators';
 import { parseBatch } from './batch-request';
@@ -41,10 +42,12 @@ export class BatchController {
   }
 
   private async run(subs: ReturnType<typeof parseBatch>, req: SogsRequest, stopOnError: boolean) {
-    const origin = { transport: req.sogs.transport, inherited: { user: req.sogs.user } };
+    const memo = new RequestMemo();
+    const origin = { transport: req.sogs.transport, inherited: { user: req.sogs.user, memo } };
     const out = [];
     for (const sub of subs) {
       const res = await this.dispatcher.dispatch(sub, origin);
+      if (sub.method !== 'GET') memo.clear();
       out.push(toItem(res));
       if (stopOnError && (res.code < 200 || res.code > 299)) break;
     }

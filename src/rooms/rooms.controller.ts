@@ -61,8 +61,9 @@ export class RoomsController {
   pollInfo(
     @CurrentRoom() room: Room,
     @CurrentUser() user: User | null,
+    @CurrentPermissions() perms: RoomPermissions,
     @Param('info_updated') infoUpdated: string,
   ) {
-    return this.rooms.pollInfo(room, user, Number(infoUpdated));
+    return this.rooms.pollInfo(room, user, perms, Number(infoUpdated));
   }
 }

@@ -101,8 +101,7 @@ export class RoomsService {
   }
 
   /** pollInfo: the caller's flags, plus full details when its `info_updates` is stale. */
-  async pollInfo(room: Room, user: User | null, knownInfoUpdates: number) {
-    const perms = await this.permissions.of(room, user);
+  async pollInfo(room: Room, user: User | null, perms: RoomPermissions, knownInfoUpdates: number) {
     if (user) await this.activity.record(room.id, user.id, this.clock.now());
     const out: Record<string, unknown> = {
       token: room.token,
