@@ -1,0 +1,106 @@
+/**
+ * Summarises a V8 .cpuprofile (from `npm run bench -- --cpu-prof DIR`): where the server's CPU
+ * time went, by own ("self") time per source file or package, and by inclusive time of chosen
+ * functions. Usage: node dist/bench/profile-summary.js FILE.cpuprofile [top=15]
+ */
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** A source file under src/ or bench/, a package under node_modules, or a V8 category. */
+function place(url: string, fn: string): string {
+  if (!url) return fn.startsWith('(') ? fn : `(native) ${fn}`;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1];
+  const own = /\/dist\/((?:src|bench)\/.*)\.js$/.exec(url);
+  if (own) return own[1];
+  return url.replace(/^node:/, 'node:');
+}
+
+/** Categories, tested from a sample's leaf frame towards the root: the first match wins. */
+const CATEGORIES: [string, (place: string) => boolean][] = [
+  ['idle', (w) => w === '(idle)'],
+  ['garbage collection', (w) => w === '(garbage collector)'],
+  ['PostgreSQL client (pg, its socket I/O)', (w) => /^pg(-|$)/.test(w)],
+  [
+    'libsodium (X25519, Ed25519, BLAKE2b)',
+    (w) => w.startsWith('wasm://') || w.startsWith('libsodium'),
+  ],
+  ['node crypto (AES-GCM, HMAC, random)', (w) => w.startsWith('node:internal/crypto')],
+  [
+    'Fastify + light-my-request (inject)',
+    (w) => /^(fastify|light-my-request|find-my-way|avvio|@fastify\/)/.test(w),
+  ],
+  ['Nest (routing, guards, pipes)', (w) => w.startsWith('@nestjs/')],
+  ['tsogs code (src/)', (w) => w.startsWith('src/')],
+];
+
+function main(file: string, top: number): void {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+
+  const selfByPlace = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const subtree = (id: number): number => {
+    const n = byId.get(id)!;
+    return (self.get(id) ?? 0) + (n.children ?? []).reduce((s, c) => s + subtree(c), 0);
+  };
+  // Inclusive time per function, each counted once per stack even when recursive.
+  const walk = (id: number, onStack: Set<string>) => {
+    const n = byId.get(id)!;
+    const { functionName, url, lineNumber } = n.callFrame;
+    const where = place(url, functionName || '(anonymous)');
+    selfByPlace.set(where, (selfByPlace.get(where) ?? 0) + (self.get(id) ?? 0));
+    const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+    const fresh = !onStack.has(key);
+    if (fresh) inclusive.set(key, (inclusive.get(key) ?? 0) + subtree(id));
+    const next = fresh ? new Set(onStack).add(key) : onStack;
+    for (const c of n.children ?? []) walk(c, next);
+  };
+  walk(p.nodes[0].id, new Set());
+
+  // Each sample's time goes to the category of the innermost frame that has one.
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byCategory = new Map<string, number>();
+  for (const [id, us] of self) {
+    let cat = 'other (node http/net, timers, …)';
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)!.callFrame;
+      const hit = CATEGORIES.find(([, test]) => test(place(f.url, f.functionName)));
+      if (hit) {
+        cat = hit[0];
+        break;
+      }
+    }
+    byCategory.set(cat, (byCategory.get(cat) ?? 0) + us);
+  }
+
+  const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)}%`;
+  const show = (title: string, m: Map<string, number>) => {
+    process.stdout.write(`\n${title}\n`);
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .forEach(([k, us]) => process.stdout.write(`${pct(us)}  ${k}\n`));
+  };
+  process.stdout.write(`${file}: ${(total / 1e6).toFixed(1)} s sampled\n`);
+  show('by category (innermost categorised frame of each sample)', byCategory);
+  show('self time by file or package', selfByPlace);
+  show('inclusive time by function', inclusive);
+}
+
+main(process.argv[2], Number(process.argv[3] ?? 15));
