@@ -112,9 +112,11 @@ export class AuthService {
       if (await this.nonces.seen(nonce)) throw AuthErrors.nonceReused();
       throw AuthErrors.verificationFailed();
     }
-    const user = await this.users.getOrCreate(sessionId);
+    // One round trip for the usual case: record the nonce and read the user together.
+    const recorded = await this.nonces.recordFor(sessionId, nonce, now + NONCE_RETENTION);
+    const user = recorded.user ?? (await this.users.getOrCreate(sessionId));
     if (user.banned) throw AuthErrors.banned();
-    if (!(await this.nonces.record(nonce, now + NONCE_RETENTION))) throw AuthErrors.nonceReused();
+    if (!recorded.fresh) throw AuthErrors.nonceReused();
     if (now - user.lastActive >= TOUCH_INTERVAL) {
       await this.users.touch(user, now);
       user.lastActive = now;

@@ -4,6 +4,8 @@ import { APP_CONFIG } from '../config/config.tokens';
 import type { AppConfig } from '../config/app-config';
 import type { SogsRequest } from '../common/request-context';
 import { SogsError } from '../common/sogs-error';
+import type { RoomForCaller } from '../common/request-memo';
+import { resolvePermissions } from '../moderation/room-permissions';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { RoomPermissionsService, type RoomAccess } from '../moderation/room-permissions.service';
 import { AuthErrors } from './auth-errors';
@@ -66,27 +68,25 @@ export class SogsGuard implements CanActivate {
         throw SogsError.notFound();
       }
     }
+    let found: RoomForCaller = null;
     if (params.token !== undefined) {
       const token = params.token;
-      const find = () => this.rooms.findByToken(token);
-      const room = !TOKEN.test(token)
-        ? null
-        : req.sogs.memo
-          ? await req.sogs.memo.room(token, find)
-          : await find();
+      const userId = req.sogs.user?.id ?? null;
+      const find = () => this.rooms.findForCaller(token, userId);
+      if (TOKEN.test(token))
+        found = req.sogs.memo ? await req.sogs.memo.room(token, find) : await find();
       // Same answer as an inaccessible room, so hidden rooms cannot be told apart from none.
-      if (!room) throw SogsError.notFound();
-      req.sogs.room = room;
+      if (!found) throw SogsError.notFound();
+      req.sogs.room = found.room;
     }
 
     const user = req.sogs.user;
     if (needs !== 'public' && !user) throw SogsError.unauthorized();
-    if (needs === 'blinded' && !user!.sessionId.startsWith('15'))
+    if (needs === 'blinded' && !user!.sessionId.startsWith('15')) {
       throw AuthErrors.blindedRequired();
-    if (access && req.sogs.room) {
-      const room = req.sogs.room;
-      const of = () => this.permissions.of(room, user);
-      const perms = req.sogs.memo ? await req.sogs.memo.permissionsIn(room.id, of) : await of();
+    }
+    if (access && found) {
+      const perms = resolvePermissions(found.room, user, found.override);
       req.sogs.permissions = this.permissions.check(perms, user, access);
     }
     return true;

@@ -1,29 +1,23 @@
 import type { Room } from '../rooms/room';
-import type { RoomPermissions } from '../moderation/room-permissions';
+import type { Override } from '../moderation/room-permissions';
+
+export type RoomForCaller = { room: Room; override: Override | null } | null;
 
 /**
  * Lookups shared by the sub-requests of one /batch or /sequence: a poll asks for the same rooms
- * and the same caller's permissions several times. Cleared after any sub-request that may write.
+ * (with the same caller's override) several times. Cleared after any sub-request that may write.
  */
 export class RequestMemo {
-  private readonly rooms = new Map<string, Promise<Room | null>>();
-  private readonly permissions = new Map<number, Promise<RoomPermissions>>();
+  private readonly rooms = new Map<string, Promise<RoomForCaller>>();
 
-  room(token: string, load: () => Promise<Room | null>): Promise<Room | null> {
+  room(token: string, load: () => Promise<RoomForCaller>): Promise<RoomForCaller> {
     const key = token.toLowerCase();
     let hit = this.rooms.get(key);
     if (!hit) this.rooms.set(key, (hit = load()));
     return hit;
   }
 
-  permissionsIn(roomId: number, load: () => Promise<RoomPermissions>): Promise<RoomPermissions> {
-    let hit = this.permissions.get(roomId);
-    if (!hit) this.permissions.set(roomId, (hit = load()));
-    return hit;
-  }
-
   clear(): void {
     this.rooms.clear();
-    this.permissions.clear();
   }
 }

@@ -1,9 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Queryable } from '../db/database';
 import { toRoom, type Room, type RoomRow } from './room';
+import type { Override } from '../moderation/room-permissions';
 
 const ROOM_COLUMNS = `id, token, name, description, image_id, created, message_sequence, info_updates,
   active_users, default_read, default_accessible, default_write, default_upload`;
+
+interface CallerOverrideRow {
+  o_exists: boolean;
+  o_banned: boolean;
+  o_read: boolean | null;
+  o_accessible: boolean | null;
+  o_write: boolean | null;
+  o_upload: boolean | null;
+  o_moderator: boolean;
+  o_admin: boolean;
+  o_visible_mod: boolean;
+}
 
 export interface NewRoom {
   token: string;
@@ -23,6 +36,42 @@ export class RoomsRepository {
       [token],
     );
     return rows[0] ? toRoom(rows[0]) : null;
+  }
+
+  /**
+   * The room and the caller's override row in it, in one round trip: what every room route
+   * needs before it runs. The override is null for anonymous callers and users without one.
+   */
+  async findForCaller(
+    token: string,
+    userId: number | null,
+  ): Promise<{ room: Room; override: Override | null } | null> {
+    const [row] = await this.db.query<RoomRow & CallerOverrideRow>(
+      `SELECT ${ROOM_COLUMNS.split(',')
+        .map((c) => `r.${c.trim()}`)
+        .join(', ')},
+              o.user_id IS NOT NULL AS o_exists, o.banned AS o_banned, o.read AS o_read,
+              o.accessible AS o_accessible, o.write AS o_write, o.upload AS o_upload,
+              o.moderator AS o_moderator, o.admin AS o_admin, o.visible_mod AS o_visible_mod
+         FROM rooms r
+         LEFT JOIN user_permission_overrides o ON o.room_id = r.id AND o.user_id = $2
+        WHERE lower(r.token) = lower($1)`,
+      [token, userId],
+    );
+    if (!row) return null;
+    const override: Override | null = row.o_exists
+      ? {
+          banned: row.o_banned,
+          read: row.o_read,
+          accessible: row.o_accessible,
+          write: row.o_write,
+          upload: row.o_upload,
+          moderator: row.o_moderator,
+          admin: row.o_admin,
+          visibleMod: row.o_visible_mod,
+        }
+      : null;
+    return { room: toRoom(row), override };
   }
 
   async list(): Promise<Room[]> {
