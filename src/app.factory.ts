@@ -25,7 +25,14 @@ export async function createApp(
   deps: AppDeps,
   logger: LoggerService | LogLevel[] = ['error', 'warn'],
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ logger: false, bodyLimit: MAX_BODY, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    logger: false,
+    bodyLimit: MAX_BODY,
+    trustProxy: false,
+    // Path parameters are checked by the routes (404 when they do not match); a long one, such
+    // as a percent-encoded 12-emoji reaction, must not get Fastify's 414 instead.
+    maxParamLength: MAX_BODY,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(deps), adapter, {
     bodyParser: false,
     logger,

@@ -2,8 +2,7 @@ import { Injectable, type PipeTransform } from '@nestjs/common';
 import { SogsError } from '../common/sogs-error';
 import type { Room } from '../rooms/room';
 import { RoomsRepository } from '../rooms/rooms.repository';
-
-export const ROOM_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+import { ROOM_TOKEN } from '../rooms/room';
 
 /** Turns a `:token` path parameter into its Room (tokens match case-insensitively), else 404. */
 @Injectable()

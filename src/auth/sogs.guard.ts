@@ -16,8 +16,7 @@ import {
   type AuthRequirement,
   type ParamFormat,
 } from './route-auth.decorators';
-
-const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+import { ROOM_TOKEN } from '../rooms/room';
 
 function formatMatches(format: ParamFormat, value: string, requireBlind: boolean): boolean {
   switch (format) {
@@ -73,7 +72,7 @@ export class SogsGuard implements CanActivate {
       const token = params.token;
       const userId = req.sogs.user?.id ?? null;
       const find = () => this.rooms.findForCaller(token, userId);
-      if (TOKEN.test(token))
+      if (ROOM_TOKEN.test(token))
         found = req.sogs.memo ? await req.sogs.memo.room(token, find) : await find();
       // Same answer as an inaccessible room, so hidden rooms cannot be told apart from none.
       if (!found) throw SogsError.notFound();

@@ -1,6 +1,7 @@
 /** The operator command line, accepting PySOGS's flags (spec model.md §15). */
 import { parseArgv, type CliOptions } from './cli-argv';
 import { CliUsageError } from './cli-usage.error';
+import { ROOM_TOKEN } from '../rooms/room';
 
 export type Perm = 'r' | 'w' | 'u' | 'a';
 
@@ -49,7 +50,6 @@ export type CliCommand =
   | { kind: 'list-rooms'; verbose: boolean }
   | { kind: 'list-global-mods' };
 
-const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 const SESSION_ID = /^[01]5[0-9a-fA-F]{64}$/;
 
 /**
@@ -200,7 +200,7 @@ export function parseCli(argv: string[]): CliCommand {
   switch (kind) {
     case 'add-room': {
       const token = o.addRoom!;
-      if (!TOKEN.test(token)) {
+      if (!ROOM_TOKEN.test(token)) {
         throw new CliUsageError(
           'room tokens may only contain a-z, A-Z, 0-9, _, and - characters (1–64 of them)',
         );

@@ -11,6 +11,7 @@ import { RouteTable } from './route-table';
 import { SogsError } from './sogs-error';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { decodePath, splitTarget } from './paths';
+import { ROOM_TOKEN } from '../rooms/room';
 
 /** The one place errors become responses: the spec's status and text, or a logged 500. */
 @Catch()
@@ -27,7 +28,8 @@ export class SogsExceptionFilter implements ExceptionFilter {
     const m = /^\/room\/([^/]+)/.exec(path);
     if (!m) return true;
     const token = decodePath(m[1]);
-    return token !== null && (await this.rooms.findByToken(token)) !== null;
+    if (token === null || !ROOM_TOKEN.test(token)) return false;
+    return (await this.rooms.findByToken(token).catch(() => null)) !== null;
   }
 
   async catch(err: unknown, host: ArgumentsHost): Promise<void> {

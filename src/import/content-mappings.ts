@@ -5,8 +5,7 @@ import { cols, type ImportState, type Mapping } from './import-state';
 import { withPadding } from './target-writer';
 import type { UploadLocator } from './upload-locator';
 import { ImportError } from './user-map';
-
-const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+import { ROOM_TOKEN } from '../rooms/room';
 
 /** Rooms, messages and what hangs off them: history, files, pins, reactions. */
 export function contentMappings(s: ImportState, locator: UploadLocator, storage: FileStorage) {
@@ -19,7 +18,7 @@ export function contentMappings(s: ImportState, locator: UploadLocator, storage:
         'default_write:bool default_upload:bool',
     ),
     row: (r) => {
-      if (!TOKEN.test(r.token ?? '')) {
+      if (!ROOM_TOKEN.test(r.token ?? '')) {
         throw new ImportError(`room ${r.id}: token ${JSON.stringify(r.token)} is not valid here`);
       }
       // The image is set once its file is imported.

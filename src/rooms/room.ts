@@ -1,3 +1,6 @@
+/** A room token: 1–64 of `A–Z a–z 0–9 _ -`, matched case-insensitively (README glossary). */
+export const ROOM_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** A room record (model.md §1). */
 export interface Room {
   id: number;

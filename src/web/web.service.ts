@@ -11,8 +11,8 @@ import { RoomsRepository } from '../rooms/rooms.repository';
 import { escapeHtml, trustedHtml, type SafeHtml } from './html';
 import { qrPng, qrSvg } from './qr';
 import type { RecentMessage, RoomSummary } from './templates';
+import { ROOM_TOKEN } from '../rooms/room';
 
-const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 /** How many recent messages the room page shows. */
 export const RECENT_LIMIT = 50;
 /** Side of the invite PNG (api.md §9). */
@@ -53,7 +53,7 @@ export class WebService {
   }
 
   isToken(token: string): boolean {
-    return TOKEN.test(token);
+    return ROOM_TOKEN.test(token);
   }
 
   joinUrl(room: Room): string {
@@ -66,7 +66,7 @@ export class WebService {
   }
 
   async find(token: string): Promise<RoomLookup> {
-    const room = TOKEN.test(token) ? await this.rooms.findByToken(token) : null;
+    const room = ROOM_TOKEN.test(token) ? await this.rooms.findByToken(token) : null;
     if (!room) return { kind: 'missing' };
     const perms = resolvePermissions(room, null, null);
     if (!perms.accessible) return { kind: 'missing' };

@@ -77,6 +77,23 @@ describe('direct access when enabled (TSOGS_DIRECT=1)', () => {
     }
   });
 
+  it('answers hostile path parameters with 404, never a hang or a 414 (found by fuzzing)', async () => {
+    const longReaction = encodeURIComponent('🦒🦍🐍🐊🦢🦁🦎🐢🐙🦑🦀🐡'); // 12 code points, 144 chars
+    for (const via of ['direct', ONION_AES] as const) {
+      expect((await t.client().get('/room/a%00b', { via })).status).toBe(404);
+      expect((await t.client().post('/room/a%00b/pollInfo/1', { via, body: '{}' })).status).toBe(
+        404,
+      );
+      expect((await t.client().get(`/room/lobby/message/${'9'.repeat(200)}`, { via })).status).toBe(
+        404,
+      );
+      expect((await t.client().get(`/room/${'x'.repeat(300)}`, { via })).status).toBe(404);
+      expect((await t.client().get(`/room/lobby/reactors/1/${longReaction}`, { via })).status).toBe(
+        404,
+      );
+    }
+  });
+
   it('reads bodies whatever their Content-Type, even a malformed or missing one', async () => {
     const batch = JSON.stringify([{ method: 'GET', path: '/capabilities' }]);
     for (const type of [

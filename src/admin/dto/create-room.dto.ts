@@ -1,5 +1,5 @@
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { ROOM_TOKEN } from '../admin-room.pipe';
+import { ROOM_TOKEN } from '../../rooms/room';
 import { RoomDefaultsDto } from './room-defaults.dto';
 
 /** `POST /rooms`: a new room; defaults left out are on. */
