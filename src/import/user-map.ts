@@ -1,18 +1,10 @@
 import type { RowOf } from './pysogs-tables';
+import type { User } from '../users/user';
 
 type UserRow = RowOf<'users'>;
 
 /** A user as it will be written: PySOGS's id (of the surviving row) and a lower-case ID. */
-export interface MergedUser {
-  id: number;
-  sessionId: string;
-  created: number;
-  lastActive: number;
-  banned: boolean;
-  moderator: boolean;
-  admin: boolean;
-  visibleMod: boolean;
-}
+export type MergedUser = User;
 
 export class ImportError extends Error {}
 

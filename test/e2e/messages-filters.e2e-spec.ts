@@ -5,23 +5,10 @@ import path from 'node:path';
 import type { Room } from '../../src/rooms/room';
 import { SessionIdentity } from '../support/client-crypto';
 import { TestApp } from '../support/test-app';
+import { sessionMessage } from '../support/session-message';
 
 type Msg = Record<string, unknown> & { id: number; seqno: number };
 
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
-  return Buffer.from([...out, n]);
-}
-const field = (n: number, value: Buffer | string) => {
-  const bytes = Buffer.from(value);
-  return Buffer.concat([varint(n * 8 + 2), varint(bytes.length), bytes]);
-};
-/** Content{dataMessage{body, profile{displayName}}} plus Session padding. */
-function session(body: string, displayName = 'Ann'): Buffer {
-  const dataMessage = Buffer.concat([field(1, body), field(101, field(1, displayName))]);
-  return Buffer.concat([field(1, dataMessage), Buffer.from([0x80]), Buffer.alloc(16)]);
-}
 const post = (data: Buffer) => ({
   json: { data: data.toString('base64'), signature: randomBytes(64).toString('base64') },
 });
@@ -55,13 +42,13 @@ describe('content filters (model.md §8)', () => {
 
     it('refuses a non-silent hit with 429 and stores nothing', async () => {
       const seq = await sequence();
-      const r = await t.client(alice).post('/room/lobby/message', post(session('привет')));
+      const r = await t.client(alice).post('/room/lobby/message', post(sessionMessage('привет')));
       expect([r.status, r.text]).toEqual([429, 'filtration rejected message (alphabet)']);
       expect(await sequence()).toBe(seq);
     });
 
     it('stores a silent hit hidden from everyone, answering 201 with filtered: true', async () => {
-      for (const data of [session('what the fuck'), session('hi', 'Sh1t Head')]) {
+      for (const data of [sessionMessage('what the fuck'), sessionMessage('hi', 'Sh1t Head')]) {
         const seq = await sequence();
         const r = await t.client(alice).post('/room/lobby/message', post(data));
         expect(r.status).toBe(201);
@@ -76,20 +63,24 @@ describe('content filters (model.md §8)', () => {
     });
 
     it('passes clean text, unparseable bytes and moderators', async () => {
-      const clean = await t.client(alice).post('/room/lobby/message', post(session('hello')));
+      const clean = await t
+        .client(alice)
+        .post('/room/lobby/message', post(sessionMessage('hello')));
       expect(clean.status).toBe(201);
       expect(clean.json()).not.toHaveProperty('filtered');
       const raw = await t.client(alice).post('/room/lobby/message', post(Buffer.from('привет')));
       expect(raw.json()).not.toHaveProperty('filtered');
-      const byMod = await t.client(mod).post('/room/lobby/message', post(session('привет fuck')));
+      const byMod = await t
+        .client(mod)
+        .post('/room/lobby/message', post(sessionMessage('привет fuck')));
       expect(byMod.status).toBe(201);
       expect(byMod.json()).not.toHaveProperty('filtered');
     });
 
     it('filters edits: 429 before the message checks; silent hits change nothing', async () => {
-      const m = await t.givenMessage(alice, room, session('hello'));
+      const m = await t.givenMessage(alice, room, sessionMessage('hello'));
       const edit = (who: SessionIdentity, id: number, text: string) =>
-        t.client(who).put(`/room/lobby/message/${id}`, post(session(text)));
+        t.client(who).put(`/room/lobby/message/${id}`, post(sessionMessage(text)));
       expect((await edit(alice, 999999, 'привет')).status).toBe(429);
       expect((await edit(bob, m.id, 'fuck')).status).toBe(403);
       const silent = await edit(alice, m.id, 'fuck');
@@ -115,9 +106,9 @@ describe('content filters (model.md §8)', () => {
       const admin = SessionIdentity.random();
       const room = await t.givenRoom('fruit');
       await t.givenModerator(admin, room, { admin: true });
-      const r = await t.client(admin).post('/room/fruit/message', post(session('B4NANA!')));
+      const r = await t.client(admin).post('/room/fruit/message', post(sessionMessage('B4NANA!')));
       expect([r.status, r.text]).toEqual([429, 'filtration rejected message (profanity)']);
-      const ok = await t.client(admin).post('/room/fruit/message', post(session('shit')));
+      const ok = await t.client(admin).post('/room/fruit/message', post(sessionMessage('shit')));
       expect(ok.status).toBe(201);
     } finally {
       await t.close();
@@ -147,12 +138,16 @@ describe('content filters (model.md §8)', () => {
     beforeEach(() => t.clock.advance(20));
 
     it('filters a room by its own settings, falling back to the server-wide ones', async () => {
-      const cyrillic = await t.client(alice).post('/room/general/message', post(session('привет')));
+      const cyrillic = await t
+        .client(alice)
+        .post('/room/general/message', post(sessionMessage('привет')));
       expect(cyrillic.json()).toMatchObject({ filtered: true });
-      const elsewhere = await t.client(alice).post('/room/dev/message', post(session('привет')));
+      const elsewhere = await t
+        .client(alice)
+        .post('/room/dev/message', post(sessionMessage('привет')));
       expect(elsewhere.status).toBe(201);
       expect(elsewhere.json()).not.toHaveProperty('filtered');
-      const profane = session('you are a shit');
+      const profane = sessionMessage('you are a shit');
       expect((await t.client(alice).post('/room/general/message', post(profane))).status).toBe(429);
       expect((await t.client(alice).post('/room/dev/message', post(profane))).status).toBe(201);
       expect((await t.client(alice).post('/room/other/message', post(profane))).status).toBe(429);

@@ -9,25 +9,12 @@ import type { Room } from '../../src/rooms/room';
 import { SessionIdentity } from '../support/client-crypto';
 import { ONION_AES } from '../support/sogs-client';
 import { TestApp } from '../support/test-app';
+import { sessionMessage } from '../support/session-message';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCRIPT = '<script>alert(1)</script>';
 const IMG = '"><img src=x onerror=alert(1)>';
 
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
-  return Buffer.from([...out, n]);
-}
-const field = (n: number, value: Buffer | string) => {
-  const bytes = Buffer.from(value);
-  return Buffer.concat([varint(n * 8 + 2), varint(bytes.length), bytes]);
-};
-/** Content{dataMessage{body, profile{displayName}}} plus Session padding. */
-function session(body: string, displayName: string): Buffer {
-  const dataMessage = Buffer.concat([field(1, body), field(101, field(1, displayName))]);
-  return Buffer.concat([field(1, dataMessage), Buffer.from([0x80]), Buffer.alloc(16)]);
-}
 const post = (data: Buffer, extra: Record<string, unknown> = {}) => ({
   json: {
     data: data.toString('base64'),
@@ -88,10 +75,10 @@ describe('public web pages (api.md §9)', () => {
       expect(r.status).toBe(201);
       t.clock.advance(20);
     };
-    await send(alice, session('Hello everyone', 'Alice'));
-    await send(bob, session(SCRIPT, IMG));
-    await send(alice, session(`line one\nline two ${IMG}`, 'Alice'));
-    await send(mod, session('for moderators only', 'Mod'), { whisper_mods: true });
+    await send(alice, sessionMessage('Hello everyone', 'Alice'));
+    await send(bob, sessionMessage(SCRIPT, IMG));
+    await send(alice, sessionMessage(`line one\nline two ${IMG}`, 'Alice'));
+    await send(mod, sessionMessage('for moderators only', 'Mod'), { whisper_mods: true });
     await send(bob, Buffer.from('not a protobuf at all'));
   });
   afterAll(() => t?.close());
@@ -287,7 +274,7 @@ describe('web page settings ([net] http_show_index, http_show_recent)', () => {
     await t.givenRoom('lobby', { name: 'Lobby' });
     const r = await t
       .client(SessionIdentity.random())
-      .post('/room/lobby/message', post(session('a secret hello', 'Ann')));
+      .post('/room/lobby/message', post(sessionMessage('a secret hello', 'Ann')));
     expect(r.status).toBe(201);
   });
   afterAll(() => t?.close());
