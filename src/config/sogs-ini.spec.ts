@@ -46,7 +46,7 @@ profanity_filter = yes
   });
 
   it('yields a configuration the schema accepts', () => {
-    const config = loadConfig({ ...parseSogsIni(sample).env, TSOGS_DATA_DIR: '/tmp/x' });
+    const config = loadConfig({ ...parseSogsIni(sample).env, TSOGS_DATA_DIR: 'data' });
     expect(config.files.expiry).toBe(365 * 86400);
     expect(config.messages.alphabetFilters).toEqual(['arabic', 'cyrillic']);
     expect(config.http.baseUrl).toBe('https://sogs.example.net');

@@ -77,13 +77,13 @@ describe('web page templates', () => {
 
 describe('web page settings', () => {
   it('default on, and map from PySOGS [net] http_show_index / http_show_recent', () => {
-    expect(loadConfig({ TSOGS_DATA_DIR: '/tmp/x' }).http).toMatchObject({
+    expect(loadConfig({ TSOGS_DATA_DIR: 'data' }).http).toMatchObject({
       showIndex: true,
       showRecent: true,
     });
     const ini = parseSogsIni('[net]\nhttp_show_index = no\nhttp_show_recent = off\n');
     expect(ini.problems).toEqual([]);
-    const config = loadConfig({ ...ini.env, TSOGS_DATA_DIR: '/tmp/x' });
+    const config = loadConfig({ ...ini.env, TSOGS_DATA_DIR: 'data' });
     expect(config.http).toMatchObject({ showIndex: false, showRecent: false });
   });
 });
