@@ -4,7 +4,8 @@ import { Client } from 'pg';
 /** Admin connection to the PostgreSQL that e2e tests use (a real server, never a mock). */
 export const ADMIN_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DB = 'tsogs_e2e_template';
+/** Set TEST_TEMPLATE_DB to run two checkouts' suites at once without sharing a template. */
+export const TEMPLATE_DB = process.env.TEST_TEMPLATE_DB ?? 'tsogs_e2e_template';
 
 export function urlFor(database: string): string {
   const url = new URL(ADMIN_URL);
