@@ -1,7 +1,7 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule, type AppDeps } from './app.module';
 import { APP_CONFIG } from './config/config.tokens';
 import type { AppConfig } from './config/app-config';
@@ -9,8 +9,12 @@ import { AuthService } from './auth/auth.service';
 import { installPipelineHook } from './auth/pipeline.hook';
 import { UsersService } from './users/users.service';
 import { RouteTable } from './common/route-table';
+import { installLoadShedding, serverTimeouts } from './server/http-limits';
 import { requestDuration } from './metrics/metrics';
 import type { SogsRequest } from './common/request-context';
+import { sendError } from './common/error-response';
+import { SogsError } from './common/sogs-error';
+import { INVALID_PATH_ENCODING } from './common/paths';
 
 /** Onion requests are at most this large (onion.md §9); so is any other body. */
 export const MAX_BODY = 10_485_760;
@@ -26,12 +30,20 @@ export async function createApp(
   logger: LoggerService | LogLevel[] = ['error', 'warn'],
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
+    ...serverTimeouts(deps.config.limits),
     logger: false,
     bodyLimit: MAX_BODY,
     trustProxy: false,
     // Path parameters are checked by the routes (404 when they do not match); a long one, such
     // as a percent-encoded 12-emoji reaction, must not get Fastify's 414 instead.
-    maxParamLength: MAX_BODY,
+    routerOptions: { maxParamLength: MAX_BODY },
+    // A path that is not valid percent-encoding never reaches a route: answer it as the
+    // pipeline would (plain text), not with Fastify's JSON error.
+    frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
+      sendError(
+        reply,
+        err.code === 'FST_ERR_BAD_URL' ? SogsError.badRequest(INVALID_PATH_ENCODING) : err,
+      ),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(deps), adapter, {
     bodyParser: false,
@@ -69,6 +81,7 @@ export async function createApp(
   });
   const routes = app.get(RouteTable);
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  installLoadShedding(fastify, deps.config.limits.maxInFlight);
   installPipelineHook(fastify, app.get(AuthService), app.get<AppConfig>(APP_CONFIG));
   await app.init();
   await app.get(UsersService).prepare();

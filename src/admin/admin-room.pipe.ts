@@ -2,7 +2,6 @@ import { Injectable, type PipeTransform } from '@nestjs/common';
 import { SogsError } from '../common/sogs-error';
 import type { Room } from '../rooms/room';
 import { RoomsRepository } from '../rooms/rooms.repository';
-import { ROOM_TOKEN } from '../rooms/room';
 
 /** Turns a `:token` path parameter into its Room (tokens match case-insensitively), else 404. */
 @Injectable()
@@ -10,7 +9,7 @@ export class AdminRoomPipe implements PipeTransform<string, Promise<Room>> {
   constructor(private readonly rooms: RoomsRepository) {}
 
   async transform(token: string): Promise<Room> {
-    const room = ROOM_TOKEN.test(token) ? await this.rooms.findByToken(token) : null;
+    const room = await this.rooms.findByToken(token);
     if (!room) throw new SogsError(404, 'ROOM_NOT_FOUND', `No such room: ${token}`);
     return room;
   }

@@ -3,7 +3,13 @@ import type { AppConfig } from '../config/app-config';
 import { ORIGIN_HEADER, originTickets } from '../common/pipeline-context';
 import type { SogsRequest } from '../common/request-context';
 import { SogsError } from '../common/sogs-error';
-import { alwaysDirect, decodePath, ONION_PATHS, splitTarget } from '../common/paths';
+import {
+  alwaysDirect,
+  decodePath,
+  INVALID_PATH_ENCODING,
+  ONION_PATHS,
+  splitTarget,
+} from '../common/paths';
 import type { AuthService, SignedRequest } from './auth.service';
 import { authFailures } from '../metrics/metrics';
 
@@ -36,6 +42,9 @@ export function installPipelineHook(
 ) {
   fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const req = request as SogsRequest;
+    // Fastify runs this hook again when a route hands the request to the 404 handler (Nest
+    // does for an empty path parameter): the first pass already decided everything.
+    if (req.sogs) return;
     const origin = originTickets.redeem(request.headers[ORIGIN_HEADER]);
     delete request.headers[ORIGIN_HEADER];
     // A replayed response carries only the headers its route set (a file's Date is its own).
@@ -52,7 +61,7 @@ export function installPipelineHook(
     const transport = origin?.transport ?? 'direct';
     const { path: rawPath, query } = splitTarget(request.url);
     const path = decodePath(rawPath);
-    if (path === null) throw SogsError.badRequest('Invalid percent-encoding in request path');
+    if (path === null) throw SogsError.badRequest(INVALID_PATH_ENCODING);
     req.sogs = { transport, user: null };
     if (transport === 'direct') {
       if (ONION_PATHS.has(path)) return; // the outer onion request carries no identity

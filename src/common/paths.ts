@@ -6,6 +6,8 @@ export function splitTarget(target: string): { path: string; query: string } {
     : { path: target.slice(0, q), query: target.slice(q + 1) };
 }
 
+export const INVALID_PATH_ENCODING = 'Invalid percent-encoding in request path';
+
 /** Percent-decodes a path as strict UTF-8 (`+` stays `+`); null when the encoding is invalid. */
 export function decodePath(path: string): string | null {
   try {

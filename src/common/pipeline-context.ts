@@ -39,6 +39,11 @@ class OriginTickets {
     return ticket;
   }
 
+  /** Whether this is a ticket in flight (without redeeming it). */
+  has(ticket: string | string[] | undefined): boolean {
+    return typeof ticket === 'string' && this.pending.has(ticket);
+  }
+
   /** The origin of a ticket, once; undefined for unknown tickets. */
   redeem(ticket: string | string[] | undefined): ReplayedRequest | undefined {
     if (typeof ticket !== 'string') return undefined;

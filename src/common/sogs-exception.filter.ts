@@ -11,7 +11,6 @@ import { RouteTable } from './route-table';
 import { SogsError } from './sogs-error';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { decodePath, splitTarget } from './paths';
-import { ROOM_TOKEN } from '../rooms/room';
 
 /** The one place errors become responses: the spec's status and text, or a logged 500. */
 @Catch()
@@ -28,7 +27,7 @@ export class SogsExceptionFilter implements ExceptionFilter {
     const m = /^\/room\/([^/]+)/.exec(path);
     if (!m) return true;
     const token = decodePath(m[1]);
-    if (token === null || !ROOM_TOKEN.test(token)) return false;
+    if (token === null) return false;
     return (await this.rooms.findByToken(token).catch(() => null)) !== null;
   }
 
@@ -47,7 +46,15 @@ export class SogsExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** Logs the error's kind and stack only: never request data, which may identify people. */
+/**
+ * Logs the error's kind, code and call stack only: not its message, which can quote request
+ * data (PostgreSQL's "invalid input syntax … \"value\"", say) and so identify people.
+ */
 export function logUnexpected(logger: Logger, err: unknown): void {
-  logger.error(err instanceof Error ? (err.stack ?? err.name) : 'non-Error thrown');
+  if (!(err instanceof Error)) return logger.error('non-Error thrown');
+  const code = (err as { code?: unknown }).code;
+  const frames = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  logger.error(
+    [`${err.name}${typeof code === 'string' ? ` (${code})` : ''}`, ...frames].join('\n'),
+  );
 }

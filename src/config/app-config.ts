@@ -24,6 +24,16 @@ export interface AppConfig {
     /** Show recent messages on the room page `/r/:token/` ([net] http_show_recent). */
     readonly showRecent: boolean;
   };
+  /** Protection against slow, greedy or hostile clients (README, Reliability). */
+  readonly limits: {
+    /** Sub-requests in one /batch or /sequence (more: 400). */
+    readonly maxSubrequests: number;
+    /** Requests this process works on at once; more are refused with 503 at once (0: no cap). */
+    readonly maxInFlight: number;
+    /** Milliseconds a client may take to send the request head, and the whole request. */
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+  };
   readonly db: {
     /** External PostgreSQL; undefined means the embedded server in the data directory. */
     readonly url: string | undefined;

@@ -184,6 +184,12 @@ export function loadConfig(explicit?: Env): AppConfig {
       showIndex: r.bool('TSOGS_HTTP_SHOW_INDEX', true),
       showRecent: r.bool('TSOGS_HTTP_SHOW_RECENT', true),
     },
+    limits: {
+      maxSubrequests: r.int('TSOGS_MAX_SUBREQUESTS', 256, 1, 100_000),
+      maxInFlight: r.int('TSOGS_MAX_IN_FLIGHT', 1000, 0, 1_000_000),
+      headersTimeoutMs: r.int('TSOGS_HEADERS_TIMEOUT', 10, 1, 3600) * 1000,
+      requestTimeoutMs: r.int('TSOGS_REQUEST_TIMEOUT', 60, 1, 3600) * 1000,
+    },
     db: { url: dbUrl, poolSize: r.int('TSOGS_DB_POOL', 10, 1, 1000) },
     dataDir,
     keyFile: path.resolve(dataDir, r.string('TSOGS_KEY_FILE', 'key_x25519')),

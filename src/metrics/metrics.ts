@@ -22,6 +22,11 @@ export const authFailures = new Counter({
   labelNames: ['reason'] as const,
 });
 
+export const requestsShed = new Counter({
+  name: 'tsogs_requests_shed_total',
+  help: 'Requests refused with 503 because the process had TSOGS_MAX_IN_FLIGHT in progress',
+});
+
 /** Where the gauges read their values at scrape time; set by MetricsService. */
 export const gaugeSources: {
   activeUsers?: () => Promise<number>;

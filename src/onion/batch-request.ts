@@ -21,11 +21,14 @@ function compactJson(value: unknown, index: number): string {
 
 /**
  * Validates a whole /batch or /sequence body before anything runs (api.md §1): any bad element
- * rejects the request with 400. `null` values count as absent.
+ * rejects the request with 400, as does a batch over the operator's size limit. `null` values
+ * count as absent.
  */
-export function parseBatch(json: unknown): SubRequest[] {
+export function parseBatch(json: unknown, maxSubrequests: number): SubRequest[] {
   if (!Array.isArray(json))
     throw SogsError.badRequest('Invalid batch request: expected a JSON array');
+  if (json.length > maxSubrequests)
+    throw SogsError.badRequest(`Invalid batch request: more than ${maxSubrequests} subrequests`);
   return json.map((item, i) => {
     if (!isPlainObject(item)) throw invalid(i, 'not an object');
     const { method, path, headers } = item;

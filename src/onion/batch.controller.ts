@@ -1,4 +1,6 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
 import { JsonBody } from '../common/json-body';
 import { TEXT_PLAIN } from '../common/error-response';
 import { RequestMemo } from '../common/request-memo';
@@ -23,14 +25,17 @@ function toItem(res: SubResponse) {
 
 @Controller()
 export class BatchController {
-  constructor(private readonly dispatcher: Dispatcher) {}
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** `POST /batch`: runs every sub-request in order as the outer caller. 200 array; 400 if invalid. */
   @Post('batch')
   @Public()
   @HttpCode(200)
   batch(@JsonBody() body: unknown, @Req() req: SogsRequest) {
-    return this.run(parseBatch(body), req, false);
+    return this.run(this.parse(body), req, false);
   }
 
   /** `POST /sequence`: as /batch, but stops after the first non-2xx response. */
@@ -38,7 +43,11 @@ export class BatchController {
   @Public()
   @HttpCode(200)
   sequence(@JsonBody() body: unknown, @Req() req: SogsRequest) {
-    return this.run(parseBatch(body), req, true);
+    return this.run(this.parse(body), req, true);
+  }
+
+  private parse(body: unknown) {
+    return parseBatch(body, this.config.limits.maxSubrequests);
   }
 
   private async run(subs: ReturnType<typeof parseBatch>, req: SogsRequest, stopOnError: boolean) {

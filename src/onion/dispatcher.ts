@@ -39,6 +39,11 @@ const DROPPED_RESPONSE_HEADERS = new Set([
 ]);
 /** Never reachable from inside an envelope or a batch. */
 const REFUSED = /^\/(oxen|loki|admin)(\/|$)/;
+/**
+ * A `.` or `..` segment: no route has one, and the replay would resolve it (so `/x/../oxen/…`
+ * would slip past REFUSED).
+ */
+const DOT_SEGMENT = /\/\.\.?(\/|$)/;
 
 function plain(code: number, text: string): SubResponse {
   return { code, headers: { 'content-type': TEXT_PLAIN }, body: Buffer.from(text) };
@@ -67,7 +72,8 @@ export class Dispatcher {
   async dispatch(req: SubRequest, origin: PipelineOrigin): Promise<SubResponse> {
     const url = Dispatcher.normaliseTarget(req.target);
     if (url === null) return plain(400, 'Invalid request path');
-    if (REFUSED.test(url)) return plain(404, 'Not Found');
+    if (REFUSED.test(url) || DOT_SEGMENT.test(splitTarget(url).path))
+      return plain(404, 'Not Found');
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       const lower = name.toLowerCase();

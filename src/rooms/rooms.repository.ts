@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Queryable } from '../db/database';
-import { toRoom, type Room, type RoomRow } from './room';
+import { ROOM_TOKEN, toRoom, type Room, type RoomRow } from './room';
 import type { Override } from '../moderation/room-permissions';
 
 const ROOM_COLUMNS = `id, token, name, description, image_id, created, message_sequence, info_updates,
@@ -30,7 +30,9 @@ export interface NewRoom {
 export class RoomsRepository {
   constructor(private readonly db: Database) {}
 
+  /** Null at once for a string that cannot be a token (PostgreSQL refuses a NUL, say). */
   async findByToken(token: string, q: Queryable = this.db): Promise<Room | null> {
+    if (!ROOM_TOKEN.test(token)) return null;
     const rows = await q.query<RoomRow>(
       `SELECT ${ROOM_COLUMNS} FROM rooms WHERE lower(token) = lower($1)`,
       [token],

@@ -19,6 +19,17 @@ export const RECENT_LIMIT = 50;
 export const INVITE_PNG_SIZE = 512;
 const QR_CACHE_MAX = 1000;
 
+/** A bounded memo: QR codes are costly to draw (a PNG takes hundreds of ms) and never change. */
+function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    if (cache.size >= QR_CACHE_MAX) cache.clear();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 /** A room as an anonymous visitor finds it (api.md §9). */
 export type RoomLookup =
   | { kind: 'ok'; room: Room }
@@ -30,7 +41,8 @@ export type RoomLookup =
 /** Data for the public web pages: readable rooms, join URLs, QR codes and recent messages. */
 @Injectable()
 export class WebService {
-  private readonly svgCache = new Map<string, string>();
+  private readonly svgCache = new Map<string, Promise<string>>();
+  private readonly pngCache = new Map<string, Buffer>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -66,7 +78,7 @@ export class WebService {
   }
 
   async find(token: string): Promise<RoomLookup> {
-    const room = ROOM_TOKEN.test(token) ? await this.rooms.findByToken(token) : null;
+    const room = await this.rooms.findByToken(token);
     if (!room) return { kind: 'missing' };
     const perms = resolvePermissions(room, null, null);
     if (!perms.accessible) return { kind: 'missing' };
@@ -107,17 +119,13 @@ export class WebService {
 
   /** The 512×512 PNG QR code of a room's join URL. */
   invitePng(room: Room): Buffer {
-    return qrPng(this.joinUrl(room), INVITE_PNG_SIZE);
+    const url = this.joinUrl(room);
+    return memo(this.pngCache, url, () => qrPng(url, INVITE_PNG_SIZE));
   }
 
   /** Inline SVG of a QR code: markup generated here, with the label escaped. */
   private async svgOf(text: string, label: string): Promise<SafeHtml> {
-    let svg = this.svgCache.get(text);
-    if (svg === undefined) {
-      svg = await qrSvg(text);
-      if (this.svgCache.size >= QR_CACHE_MAX) this.svgCache.clear();
-      this.svgCache.set(text, svg);
-    }
+    const svg = await memo(this.svgCache, text, () => qrSvg(text));
     return trustedHtml(
       svg.trim().replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(label)}" `),
     );
