@@ -17,7 +17,8 @@ export function createDataSource(url: string, poolSize: number): DataSource {
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'tsogs' },
+    // A request waits at most this long for a connection (PostgreSQL down: 503, not a hang).
+    extra: { max: poolSize, application_name: 'tsogs', connectionTimeoutMillis: 5000 },
   });
 }
 

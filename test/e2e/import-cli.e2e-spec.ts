@@ -1,5 +1,14 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
@@ -13,6 +22,8 @@ import { TestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
 
 jest.setTimeout(60_000);
+
+const ROOT = path.resolve(__dirname, '../..');
 
 /**
  * A PySOGS database as an early 0.3 server left it: `updates`/`updated` instead of
@@ -119,8 +130,8 @@ describe('tsogs import: refusal, --force, older layouts, atomicity', () => {
       .filter((e) => e.isFile())
       .map((e) => e.name);
   };
-  async function count(table: string): Promise<number> {
-    const client = new Client({ connectionString: target.url });
+  async function count(table: string, url = target.url): Promise<number> {
+    const client = new Client({ connectionString: url });
     await client.connect();
     try {
       return (await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
@@ -163,6 +174,53 @@ describe('tsogs import: refusal, --force, older layouts, atomicity', () => {
     expect(output).toMatch(/EEXIST|ENOTDIR/);
     for (const table of ['users', 'rooms', 'messages', 'files']) expect(await count(table)).toBe(0);
     expect(storedFiles()).toEqual([]);
+  });
+
+  it('leaves the target empty when killed -9 mid-import, and a rerun completes', async () => {
+    // A source big enough that the import is still copying messages when it is killed.
+    const big = path.join(dir, 'big.db');
+    copyFileSync(path.join(dir, 'sogs.db'), big);
+    const src = new Sqlite(big);
+    const insert = src.prepare('INSERT INTO messages VALUES (?, 1, 3, ?, NULL, ?, ?, 100, ?)');
+    src.transaction(() => {
+      for (let id = 4; id < 60_004; id++) {
+        insert.run(id, 1000 + id, 7, randomBytes(100), randomBytes(64));
+      }
+    })();
+    src.close();
+    const crashTarget = await createTestDatabase();
+    const crashDir = mkdtempSync(path.join(tmpdir(), 'tsogs-import-crash-'));
+    const crashEnv = { TSOGS_DATA_DIR: crashDir, DATABASE_URL: crashTarget.url };
+    const bigArgs = args().map((a) => (a === path.join(dir, 'sogs.db') ? big : a));
+    try {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin/tsogs.js'), ...bigArgs], {
+        env: { PATH: process.env.PATH ?? '', ...crashEnv },
+      });
+      let output = '';
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await new Promise<void>((resolve) => {
+        const watch = (d: Buffer) => {
+          output += d.toString();
+          if (/^messages: \d+ rows to read$/m.test(output)) resolve();
+        };
+        child.stdout.on('data', watch);
+        child.stderr.on('data', watch);
+        child.once('exit', () => resolve());
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(child.exitCode).toBeNull(); // still importing: the kill lands mid-way
+      child.kill('SIGKILL');
+      await exited;
+      for (const table of ['users', 'rooms', 'messages', 'files']) {
+        expect({ table, rows: await count(table, crashTarget.url) }).toEqual({ table, rows: 0 });
+      }
+      const rerun = await runImportCaptured(bigArgs, crashEnv);
+      expect(rerun.code).toBe(0);
+      expect(await count('messages', crashTarget.url)).toBe(60_003);
+    } finally {
+      await crashTarget.drop();
+      rmSync(crashDir, { recursive: true, force: true });
+    }
   });
 
   it('imports an older PySOGS layout and says what it skipped', async () => {

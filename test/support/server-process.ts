@@ -50,6 +50,23 @@ export class ServerProcess {
     });
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGKILL: no shutdown code runs at all, as in a power cut or the OOM killer. */
+  kill(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.running) return resolve();
+      this.child.once('exit', () => resolve());
+      this.child.kill('SIGKILL');
+    });
+  }
+
   /** Sends SIGTERM and waits for a clean exit. */
   stop(): Promise<number | null> {
     return new Promise((resolve) => {
