@@ -196,6 +196,32 @@ describe('X-SOGS authentication (auth.md §3–§5)', () => {
     expect((await t.client().get(`${PATH}?a=1`, { headers: q })).status).toBe(401);
   });
 
+  it('rejects a signature over another body, also through an onion request', async () => {
+    const json = { data: 'AAAA', signature: 'A'.repeat(86) };
+    const other = Buffer.from(JSON.stringify({ ...json, data: 'BBBB' }));
+    const h = c.signHeaders('POST', '/room/lobby/message', other);
+    for (const via of ['direct', ONION_AES] as const) {
+      const r = await t.client().post('/room/lobby/message', { json, headers: h, via });
+      expect({ via, status: r.status, text: r.text }).toEqual({
+        via,
+        status: 401,
+        text: 'Invalid authentication: X-SOGS-Signature verification failed',
+      });
+    }
+    expect(await t.db.query('SELECT 1 FROM messages')).toHaveLength(0);
+  });
+
+  it("rejects another user's blinded key with one's own signature", async () => {
+    const mallory = SessionIdentity.random();
+    const own = t.client(mallory).signHeaders('GET', PATH, undefined);
+    const h = { ...own, 'X-SOGS-Pubkey': alice.blindedId(t.keys.publicKey) };
+    const r = await t.client().get(PATH, { headers: h, via: ONION_XCHACHA });
+    expect([r.status, r.text]).toEqual([
+      401,
+      'Invalid authentication: X-SOGS-Signature verification failed',
+    ]);
+  });
+
   it('answers a globally banned user 403 Banned, even with a bad signature', async () => {
     const banned = SessionIdentity.random();
     await t.givenBan(banned, 'global');

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,11 +8,15 @@ import { sodiumReady } from '../../src/crypto/sodium';
 import { SessionIdentity } from '../support/client-crypto';
 import { ONION_AES, ONION_XCHACHA, SogsClient } from '../support/sogs-client';
 import { ServerProcess, runCli } from '../support/server-process';
+import { sessionMessage } from '../support/session-message';
+import { ROUTES } from '../support/spec-routes';
 import { createTestDatabase } from '../support/test-database';
 
 const UA = 'PrivacyProbe-UserAgent/7f3a9c';
 const IP = '203.0.113.77';
 const IP6 = '2001:db8::7f3a';
+const CONTENT = 'PrivacyProbe-MessageText-d41c';
+const b64 = (b: Buffer) => b.toString('base64');
 
 /**
  * The server must never write a client's address or user agent to its logs or database: send
@@ -44,6 +49,9 @@ describe('privacy: no IP address or user agent in logs or database', () => {
     };
     expect((await runCli(['--add-room', 'lobby'], env)).code).toBe(0);
     const keys = loadOrCreateKeyFile(path.join(dataDir, 'key_x25519'));
+    const adminId = SessionIdentity.random();
+    const admin = ['--rooms', 'lobby', '--add-moderators', adminId.sessionId, '--admin'];
+    expect((await runCli(admin, env)).code).toBe(0);
     const server = await ServerProcess.start(env);
     try {
       const probe = {
@@ -71,6 +79,43 @@ describe('privacy: no IP address or user agent in logs or database', () => {
         await alice.get('/room/lobby', { via, headers: probe, timestamp: 1 }); // 425
         await alice.get('/room/lobby', { via, headers: { ...probe, 'X-SOGS-Pubkey': 'bad' } }); // 400
       }
+      // Every route of the spec, as an admin and anonymously, directly and through onion
+      // requests, with a message whose text must never reach the logs.
+      const root = new SogsClient(`http://127.0.0.1:${port}`, keys.publicKey, adminId);
+      const posted = await root.post('/room/lobby/message', {
+        json: { data: b64(sessionMessage(CONTENT)), signature: b64(randomBytes(64)) },
+        headers: probe,
+      });
+      expect(posted.status).toBe(201);
+      const fill = (template: string) =>
+        template
+          .replace(':token', 'lobby')
+          .replace(':room', 'lobby')
+          .replace(/:(id|info|seqno)\b/, String(posted.json<{ id: number }>().id))
+          .replace(':sid', SessionIdentity.random().sessionId)
+          .replace(':filename', 'x.txt')
+          .replace('*', encodeURIComponent('👍'));
+      for (const route of ROUTES) {
+        for (const via of ['direct', ONION_AES] as const) {
+          for (const c of [root, anon]) {
+            const body =
+              route.body === 'json'
+                ? JSON.stringify({ data: b64(sessionMessage(CONTENT)), signature: CONTENT })
+                : route.body === 'raw'
+                  ? Buffer.from(CONTENT)
+                  : undefined;
+            const r = await c.request(route.method, fill(route.path), {
+              via,
+              headers: probe,
+              body,
+            });
+            expect({ route: route.path, status: r.status < 500 }).toEqual({
+              route: route.path,
+              status: true,
+            });
+          }
+        }
+      }
       await fetch(`http://127.0.0.1:${port}/oxen/v4/lsrpc`, {
         method: 'POST',
         headers: probe,
@@ -86,6 +131,9 @@ describe('privacy: no IP address or user agent in logs or database', () => {
     expect(dump).toContain('lobby'); // the dump is real
     // The clients' real address is loopback; the only line allowed to name it is the bind address.
     const logs = server.output.replace(/^tsogs listening on 127\.0\.0\.1:\d+.*$/m, '');
+    for (const needle of [CONTENT, b64(Buffer.from(CONTENT)), b64(sessionMessage(CONTENT))]) {
+      expect({ needle, inLogs: logs.includes(needle) }).toEqual({ needle, inLogs: false });
+    }
     for (const needle of [UA, IP, IP6, '127.0.0.1']) {
       expect({
         needle,

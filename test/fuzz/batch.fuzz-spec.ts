@@ -25,7 +25,7 @@ import {
   type JsonTextMutation,
 } from './support/hostile';
 import { seal, v4Plaintext } from './support/onion-frames';
-import { FUZZ_ROUTES } from './support/routes';
+import { ROUTES } from '../support/spec-routes';
 
 /** One sub-request, described; rendered to JSON text by `render`. */
 type Sub =
@@ -140,7 +140,7 @@ const routeSub: fc.Arbitrary<Sub> = fc
     headers: headerSpec,
   })
   .chain((r) => {
-    const route = FUZZ_ROUTES[r.target.route % FUZZ_ROUTES.length];
+    const route = ROUTES[r.target.route % ROUTES.length];
     return bodyFor(route.path, route.method, {
       fileIds: () => [1, 2, 3],
       sids: () => ['15' + '11'.repeat(32)],

@@ -16,13 +16,13 @@ import { bodyFor } from './support/bodies';
 import { buildTarget, targetChoice, type TargetChoice } from './support/endpoints';
 import { judge, pick, runTarget, type Outcome } from './support/harness';
 import { jsonTextMutation, mutateJsonText, type JsonTextMutation } from './support/hostile';
-import { FUZZ_ROUTES, type RouteDef } from './support/routes';
+import { ROUTES, type RouteDef } from '../support/spec-routes';
 
 /** JSON routes are picked far more often than the rest. */
-const JSON_ROUTES = FUZZ_ROUTES.filter(
+const JSON_ROUTES = ROUTES.filter(
   (r) => r.body === 'json' && r.path !== '/batch' && r.path !== '/sequence',
 );
-const OTHER_ROUTES = FUZZ_ROUTES.filter((r) => r.body !== 'json' && !r.path.includes('lsrpc'));
+const OTHER_ROUTES = ROUTES.filter((r) => r.body !== 'json' && !r.path.includes('lsrpc'));
 
 interface BodyCase {
   json: boolean;

@@ -20,7 +20,7 @@ import {
   v4Plaintext,
   type Sealed,
 } from './support/onion-frames';
-import { allowedStatuses } from './support/routes';
+import { allowedStatuses } from '../support/spec-routes';
 import { decodeBase64Strict } from '../../src/crypto/encoding';
 
 const LIMIT = 10_485_760;

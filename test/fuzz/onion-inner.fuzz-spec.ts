@@ -17,7 +17,7 @@ import { buildTarget, strangeTarget, targetChoice, type TargetChoice } from './s
 import { isPlainTextError, runTarget, show, type Outcome } from './support/harness';
 import { hostileJson, hostileString, randomBytesArb } from './support/hostile';
 import { decodeV4Reply, openReply, seal, specDecodeList, v3Status } from './support/onion-frames';
-import { allowedStatuses, decodedPathOf } from './support/routes';
+import { allowedStatuses, decodedPathOf } from '../support/spec-routes';
 import { decodeBase64Strict } from '../../src/crypto/encoding';
 
 type LengthForm =

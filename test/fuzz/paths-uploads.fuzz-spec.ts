@@ -20,7 +20,7 @@ import { FuzzApp, type FuzzRequest, type IdentityName, type Via } from './suppor
 import { buildTarget, strangeTarget, targetChoice, type TargetChoice } from './support/endpoints';
 import { judge, pick, runTarget, type Outcome } from './support/harness';
 import { hostilePathString, hostileString, NASTY_STRINGS } from './support/hostile';
-import { FUZZ_ROUTES } from './support/routes';
+import { ROUTES } from '../support/spec-routes';
 
 interface PathCase {
   kind: 'path';
@@ -224,7 +224,7 @@ describe('fuzz: path parameters and uploads (api.md §0, §4)', () => {
 
   /** 404 when exactly one parameter is a hostile, slash-free value that breaks its syntax. */
   function expectedForPath(c: PathCase & { target: TargetChoice }): number[] | undefined {
-    const route = FUZZ_ROUTES[c.target.route % FUZZ_ROUTES.length];
+    const route = ROUTES[c.target.route % ROUTES.length];
     const names = route.path.split('/').filter((s) => s.startsWith(':') || s === '*');
     const hostile = names
       .map((n, i) => ({ n, p: c.target.params[i % c.target.params.length] }))

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { FuzzApp, IdentityName } from './fuzz-app';
 import { IDENTITY_NAMES, ROOM_TOKENS } from './fuzz-app';
 import { encodeURIComponentLoose, hostileQuery, hostileSegment, sessionIdLike } from './hostile';
-import { FUZZ_ROUTES, type RouteDef } from './routes';
+import { ROUTES, type RouteDef } from '../../support/spec-routes';
 
 /** How to fill one `:param` or `*`: a fixture (index into a pool) or a hostile segment. */
 export type ParamChoice = { fixture: number } | { hostile: string; encode: boolean };
@@ -24,7 +24,7 @@ export const paramChoice: fc.Arbitrary<ParamChoice> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ hostile: hostileSegment, encode: fc.boolean() }) },
 );
 
-export const targetChoice = (routes: RouteDef[] = FUZZ_ROUTES): fc.Arbitrary<TargetChoice> =>
+export const targetChoice = (routes: RouteDef[] = ROUTES): fc.Arbitrary<TargetChoice> =>
   fc.record({
     route: fc.nat(routes.length - 1),
     params: fc.array(paramChoice, { minLength: 3, maxLength: 3 }),
@@ -64,7 +64,7 @@ function fixtureFor(f: FuzzApp, name: string, n: number): string {
 export function buildTarget(
   f: FuzzApp,
   c: TargetChoice,
-  routes: RouteDef[] = FUZZ_ROUTES,
+  routes: RouteDef[] = ROUTES,
 ): { route: RouteDef; target: string } {
   const route = routes[c.route % routes.length];
   let i = 0;

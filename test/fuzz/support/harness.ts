@@ -9,7 +9,7 @@ import vm from 'node:vm';
 import fc from 'fast-check';
 import { CASE_TIMEOUT_MS, SEED, seedFor, type TargetName } from './fuzz-config';
 import type { FuzzApp, FuzzReply } from './fuzz-app';
-import { allowedStatuses, decodedPathOf, isWebPath } from './routes';
+import { allowedStatuses, decodedPathOf, isWebPath } from '../../support/spec-routes';
 
 /** Text of any value, even a null-prototype object (which String() cannot convert). */
 export function show(v: unknown): string {

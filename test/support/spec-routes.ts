@@ -82,13 +82,6 @@ export const ROUTES: RouteDef[] = [
   R('POST', '/oxen/v3/lsrpc', [200], 'raw'),
 ];
 
-/**
- * Routes the generic generators pick from. `GET /r/:room/invite.png` is left out: it renders a
- * QR PNG synchronously in about a second of CPU per request (reported separately), which would
- * dominate the run time without exercising any input handling.
- */
-export const FUZZ_ROUTES = ROUTES.filter((r) => r.path !== '/r/:room/invite.png');
-
 function compile(template: string): RegExp {
   const source = template
     .split('/')
