@@ -20,6 +20,8 @@ export interface BenchOptions {
   pool: number;
   /** Seconds of each open-loop phase. */
   openDuration: number;
+  /** `npm run soak`: minutes of realistic load (one open-loop window per minute). */
+  soakMinutes: number;
   /** Seconds after which a client gives up on a request (an error). */
   timeout: number;
   /** Generator worker threads. */
@@ -49,6 +51,7 @@ const DEFAULTS: BenchOptions = {
   closedDuration: 10,
   pool: 20000,
   openDuration: 30,
+  soakMinutes: 10,
   timeout: 10,
   genThreads: 2,
   port: 18280,

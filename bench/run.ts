@@ -2,25 +2,22 @@
  * `npm run bench`: tsogs against the "floor" on a fresh PostgreSQL database (issue 7).
  * Flags: bench/options.ts (`npm run bench -- --help`); what is measured: bench/README.md.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { sodiumReady } from '../src/crypto/sodium';
-import { BlindedClient, type Sealed } from './client';
-import { Generator, type GenJob } from './generate';
+import type { Sealed } from './client';
+import type { Generator, GenJob } from './generate';
 import { closedLoop, openLoop, type OpenPlan, type PhaseResult } from './load';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { Child, cpuSecondsOf, memoryOf } from './procs';
 import { judge, table, writeJson, type ProcessMemory } from './report';
-import { addRooms, populate, resetDatabase } from './setup';
 import { Meter } from './stats';
 import { Target } from './target';
+import { log, startTsogsUnderLoad } from './tsogs-under-load';
 
 const ROOT = path.resolve(__dirname, '../..');
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 interface Run {
   o: BenchOptions;
@@ -106,39 +103,12 @@ async function main(): Promise<void> {
   if (process.argv.includes('--help')) return void process.stdout.write(`${USAGE}\n`);
   const o = parseOptions(process.argv.slice(2), process.env);
   await sodiumReady();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tsogs-bench-'));
-  const dbUrl = `${o.pgUrl}/${o.database}`;
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATABASE_URL: dbUrl,
-    TSOGS_DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: String(o.port),
-    TSOGS_WORKERS: String(o.workers),
-  };
-  const tokens = Array.from({ length: o.rooms }, (_, i) => `bench${i + 1}`);
-  log(`fresh database ${o.database}, ${o.rooms} rooms, data dir ${dataDir}`);
-  await resetDatabase(o.pgUrl, o.database);
-  await addRooms(tokens, env);
-  const stats = new Client({ connectionString: dbUrl });
-  await stats.connect();
-
   const prof = o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.cpuProf)}`] : [];
-  const censusFile = path.join(dataDir, 'census.json');
   if (o.queryCensus) prof.push('--require', path.join(__dirname, 'query-census.js'));
-  const entry = path.join(ROOT, 'dist/src/main.js');
-  const tsogs = await Child.start(
-    [...prof, entry],
-    { ...env, QUERY_CENSUS_OUT: censusFile },
-    /public key: [0-9a-f]{64}/,
-  );
-  const pub = Buffer.from(/public key: ([0-9a-f]{64})/.exec(tsogs.output)![1], 'hex');
-  const seeds = randomBytes(32 * o.clients);
-  const gen = await Generator.start(o.genThreads, { seeds, serverPubkey: pub, rooms: tokens });
-  log(`${o.history} messages of history per room, then ${o.clients} clients join`);
-  const first = new BlindedClient(seeds.subarray(0, 32), pub);
-  const states = await populate(gen, o.port, o, first, pub, tokens);
+  let censusFile = '';
+  const { env, tsogs, gen, states, stats, close } = await startTsogsUnderLoad(o, prof, (dir) => ({
+    QUERY_CENSUS_OUT: (censusFile = path.join(dir, 'census.json')),
+  }));
 
   log(`generating ${o.pool} signed onion polls for the closed loop`);
   const busy0 = gen.busyMs;
@@ -178,9 +148,7 @@ async function main(): Promise<void> {
   const floor = await Child.start([floorMain], floorEnv, /floor listening/);
   const f = await phases(run, 'floor', floor, o.floorPort, false);
   await floor.stop();
-  await gen.close();
-  await stats.end();
-  rmSync(dataDir, { recursive: true, force: true });
+  await close();
 
   const result = judge(o, generation, [...t.phases, ...f.phases], [...t.memory, ...f.memory]);
   result.queriesPerPoll = t.queriesPerPoll;
