@@ -17,6 +17,11 @@ export class RequestMemo {
     return hit;
   }
 
+  /** Seeds the memo with lookups made together (keys are lower-cased tokens). */
+  prefetched(found: Map<string, RoomForCaller>): void {
+    for (const [key, value] of found) this.rooms.set(key, Promise.resolve(value));
+  }
+
   clear(): void {
     this.rooms.clear();
   }

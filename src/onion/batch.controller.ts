@@ -4,10 +4,14 @@ import { APP_CONFIG } from '../config/config.tokens';
 import { JsonBody } from '../common/json-body';
 import { TEXT_PLAIN } from '../common/error-response';
 import { RequestMemo } from '../common/request-memo';
+import { RoomsRepository } from '../rooms/rooms.repository';
 import type { SogsRequest } from '../common/request-context';
 import { Public } from '../auth/route-auth.decorators';
 import { parseBatch } from './batch-request';
 import { Dispatcher, type SubResponse } from './dispatcher';
+
+/** The room token of a `/room/:token/…` path, as sent (percent-encoded ones are left alone). */
+const ROOM_IN_PATH = /^\/room\/([A-Za-z0-9_-]{1,64})(?:[/?]|$)/;
 
 /** A sub-response as a batch item: JSON bodies inline, anything else base64 (api.md §1). */
 function toItem(res: SubResponse) {
@@ -27,6 +31,7 @@ function toItem(res: SubResponse) {
 export class BatchController {
   constructor(
     private readonly dispatcher: Dispatcher,
+    private readonly rooms: RoomsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,6 +57,13 @@ export class BatchController {
 
   private async run(subs: ReturnType<typeof parseBatch>, req: SogsRequest, stopOnError: boolean) {
     const memo = new RequestMemo();
+    // A poll names several rooms: look them all up in one round trip.
+    const tokens = new Set(subs.map((s) => ROOM_IN_PATH.exec(s.target)?.[1]).filter(Boolean));
+    if (tokens.size > 1) {
+      memo.prefetched(
+        await this.rooms.findManyForCaller([...tokens] as string[], req.sogs.user?.id ?? null),
+      );
+    }
     const origin = { transport: req.sogs.transport, inherited: { user: req.sogs.user, memo } };
     const out = [];
     for (const sub of subs) {

@@ -1,5 +1,6 @@
 import { SessionIdentity } from '../support/client-crypto';
 import { ONION_AES, ONION_XCHACHA, type SogsClient } from '../support/sogs-client';
+import { RoomsRepository } from '../../src/rooms/rooms.repository';
 import { TestApp } from '../support/test-app';
 
 interface Item {
@@ -52,6 +53,22 @@ describe('/batch and /sequence (api.md §1)', () => {
     expect(Buffer.from(items[3].body as string, 'base64').toString()).toBe(
       "This endpoint requires room message 'read' permission",
     );
+  });
+
+  it('looks up all the rooms of a poll in one database round trip', async () => {
+    const rooms = t.app.get(RoomsRepository);
+    const many = jest.spyOn(rooms, 'findManyForCaller');
+    const one = jest.spyOn(rooms, 'findForCaller');
+    const r = await c.post('/batch', {
+      json: ['lobby', 'closed', 'nope'].flatMap((room) => [
+        { method: 'GET', path: `/room/${room}/pollInfo/0` },
+        { method: 'GET', path: `/room/${room}/messages/since/0?t=r&reactors=5` },
+      ]),
+    });
+    expect(r.json<Item[]>().map((i) => i.code)).toEqual([200, 200, 403, 403, 404, 404]);
+    expect([many.mock.calls.length, one.mock.calls.length]).toEqual([1, 0]);
+    many.mockRestore();
+    one.mockRestore();
   });
 
   it('/sequence stops after the first non-2xx response', async () => {
