@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
-import { ORIGIN_HEADER, originTickets } from '../common/pipeline-context';
+import { ReplayRequest } from '../common/replay-request';
 import type { SogsRequest } from '../common/request-context';
 import { SogsError } from '../common/sogs-error';
 import { alwaysDirect, decodePath, ONION_PATHS, splitTarget } from '../common/paths';
@@ -36,8 +36,7 @@ export function installPipelineHook(
 ) {
   fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const req = request as SogsRequest;
-    const origin = originTickets.redeem(request.headers[ORIGIN_HEADER]);
-    delete request.headers[ORIGIN_HEADER];
+    const origin = request.raw instanceof ReplayRequest ? request.raw.origin : undefined;
     // A replayed response carries only the headers its route set (a file's Date is its own).
     if (origin) reply.raw.sendDate = false;
     if (origin?.inherited) {
