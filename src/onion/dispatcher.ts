@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PipelineOrigin } from '../common/pipeline-context';
 import { ReplayRequest } from '../common/replay-request';
 import { TEXT_PLAIN } from '../common/error-response';
-import { decodePath, encodePath, splitTarget } from '../common/paths';
+import { decodePath, encodePath, routedUrl, splitTarget } from '../common/paths';
 import { ReplayResponse, type ReplayedResponse } from './replay-response';
 
 /** A request to run inside the server: from an onion envelope, /batch or /sequence. */
@@ -44,15 +44,6 @@ const REFUSED = /^\/(oxen|loki|admin)(\/|$)/;
 
 function plain(code: number, text: string): SubResponse {
   return { code, headers: { 'content-type': TEXT_PLAIN }, body: Buffer.from(text) };
-}
-
-/**
- * The URL a replayed request is routed with: the path and query as a WHATWG URL parser resolves
- * them against `http://localhost` (dot segments resolved, a `#…` fragment dropped).
- */
-function routedUrl(url: string): string {
-  const parsed = new URL(url.startsWith('//') ? `http://localhost${url}` : url, 'http://localhost');
-  return parsed.pathname + parsed.search;
 }
 
 /**
