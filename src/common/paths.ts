@@ -27,6 +27,15 @@ export function encodePath(decoded: string): string | null {
   }
 }
 
+/**
+ * The (still percent-encoded) token of a `/room/:token/…` path, or null for other paths. Every
+ * room route has this shape; the token may still name no room or be malformed.
+ */
+export function roomTokenSegment(path: string): string | null {
+  const m = /^\/room\/([^/]+)/.exec(path);
+  return m ? m[1] : null;
+}
+
 /** Characters a WHATWG URL parser keeps as they are in the query of an http URL. */
 const PLAIN_QUERY = /^[!$-&(-;=?-~]*$/;
 /** A `.` or `..` path segment, which a URL parser resolves. */

@@ -6,6 +6,18 @@ import type { Override } from '../moderation/room-permissions';
 const ROOM_COLUMNS = `id, token, name, description, image_id, created, message_sequence, info_updates,
   active_users, default_read, default_accessible, default_write, default_upload`;
 
+/** A room with the caller's ($2) override row; built once, as it runs for every room request. */
+const FOR_CALLER = `SELECT ${ROOM_COLUMNS.split(',')
+  .map((c) => `r.${c.trim()}`)
+  .join(', ')},
+       o.user_id IS NOT NULL AS o_exists, o.banned AS o_banned, o.read AS o_read,
+       o.accessible AS o_accessible, o.write AS o_write, o.upload AS o_upload,
+       o.moderator AS o_moderator, o.admin AS o_admin, o.visible_mod AS o_visible_mod
+  FROM rooms r
+  LEFT JOIN user_permission_overrides o ON o.room_id = r.id AND o.user_id = $2`;
+const FIND_FOR_CALLER = `${FOR_CALLER} WHERE lower(r.token) = lower($1)`;
+const FIND_MANY_FOR_CALLER = `${FOR_CALLER} WHERE lower(r.token) = ANY($1::text[])`;
+
 interface CallerOverrideRow {
   o_exists: boolean;
   o_banned: boolean;
@@ -23,6 +35,25 @@ export interface NewRoom {
   name: string;
   description: string | null;
   defaults?: Partial<Record<'read' | 'accessible' | 'write' | 'upload', boolean>>;
+}
+
+function toRoomForCaller(row: RoomRow & CallerOverrideRow): {
+  room: Room;
+  override: Override | null;
+} {
+  const override: Override | null = row.o_exists
+    ? {
+        banned: row.o_banned,
+        read: row.o_read,
+        accessible: row.o_accessible,
+        write: row.o_write,
+        upload: row.o_upload,
+        moderator: row.o_moderator,
+        admin: row.o_admin,
+        visibleMod: row.o_visible_mod,
+      }
+    : null;
+  return { room: toRoom(row), override };
 }
 
 /** Queries on `rooms`. Tokens match case-insensitively and keep the case they were created in. */
@@ -46,32 +77,23 @@ export class RoomsRepository {
     token: string,
     userId: number | null,
   ): Promise<{ room: Room; override: Override | null } | null> {
-    const [row] = await this.db.query<RoomRow & CallerOverrideRow>(
-      `SELECT ${ROOM_COLUMNS.split(',')
-        .map((c) => `r.${c.trim()}`)
-        .join(', ')},
-              o.user_id IS NOT NULL AS o_exists, o.banned AS o_banned, o.read AS o_read,
-              o.accessible AS o_accessible, o.write AS o_write, o.upload AS o_upload,
-              o.moderator AS o_moderator, o.admin AS o_admin, o.visible_mod AS o_visible_mod
-         FROM rooms r
-         LEFT JOIN user_permission_overrides o ON o.room_id = r.id AND o.user_id = $2
-        WHERE lower(r.token) = lower($1)`,
-      [token, userId],
-    );
-    if (!row) return null;
-    const override: Override | null = row.o_exists
-      ? {
-          banned: row.o_banned,
-          read: row.o_read,
-          accessible: row.o_accessible,
-          write: row.o_write,
-          upload: row.o_upload,
-          moderator: row.o_moderator,
-          admin: row.o_admin,
-          visibleMod: row.o_visible_mod,
-        }
-      : null;
-    return { room: toRoom(row), override };
+    const [row] = await this.db.query<RoomRow & CallerOverrideRow>(FIND_FOR_CALLER, [
+      token,
+      userId,
+    ]);
+    return row ? toRoomForCaller(row) : null;
+  }
+
+  /** findForCaller for several tokens in one round trip, by lower-case token; absent = none. */
+  async findManyForCaller(
+    tokens: string[],
+    userId: number | null,
+  ): Promise<Map<string, { room: Room; override: Override | null }>> {
+    const rows = await this.db.query<RoomRow & CallerOverrideRow>(FIND_MANY_FOR_CALLER, [
+      tokens.map((t) => t.toLowerCase()),
+      userId,
+    ]);
+    return new Map(rows.map((row) => [row.token.toLowerCase(), toRoomForCaller(row)]));
   }
 
   async list(): Promise<Room[]> {
