@@ -157,6 +157,7 @@ describe('vectors.md §7 keys and replies', () => {
 });
 
 describe('x25519 agrees with libsodium crypto_scalarmult', () => {
+  // The first use of a private key goes through libsodium, later ones through node:crypto.
   it('on random keys, with the top bit set and with non-canonical u (>= 2^255 - 19)', () => {
     const b = randomBytes(32);
     const inputs = Array.from({ length: 64 }, (_, i) => {
