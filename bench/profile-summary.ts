@@ -1,7 +1,9 @@
 /**
  * Summarises a V8 .cpuprofile (from `npm run bench -- --cpu-prof DIR`): where the server's CPU
  * time went, by own ("self") time per source file or package, and by inclusive time of chosen
- * functions. Usage: node dist/bench/profile-summary.js FILE.cpuprofile [top=15]
+ * functions. Usage: node dist/bench/profile-summary.js FILE.cpuprofile [top=15] [from-s to-s]
+ * With a window (seconds since the profile started), only samples inside it count: the profile
+ * covers the server's whole life, and a phase (the closed loop) is best read on its own.
  */
 import { readFileSync } from 'node:fs';
 
@@ -15,6 +17,12 @@ interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
+}
+
+/** The sample time of each sample, in µs since the profile started. */
+function sampleTimes(p: Profile): number[] {
+  let t = 0;
+  return p.timeDeltas.map((d) => (t += d));
 }
 
 /** A source file under src/ or bench/, a package under node_modules, or a V8 category. */
@@ -38,18 +46,23 @@ const CATEGORIES: [string, (place: string) => boolean][] = [
   ],
   ['node crypto (AES-GCM, HMAC, random)', (w) => w.startsWith('node:internal/crypto')],
   [
-    'Fastify + light-my-request (inject)',
+    'Fastify (routing, hooks, replies)',
     (w) => /^(fastify|light-my-request|find-my-way|avvio|@fastify\/)/.test(w),
   ],
   ['Nest (routing, guards, pipes)', (w) => w.startsWith('@nestjs/')],
   ['tsogs code (src/)', (w) => w.startsWith('src/')],
 ];
 
-function main(file: string, top: number): void {
+function main(file: string, top: number, window: [number, number] | null): void {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  const times = sampleTimes(p);
+  const inWindow = (i: number) =>
+    !window || (times[i] >= window[0] * 1e6 && times[i] < window[1] * 1e6);
+  p.samples.forEach((id, i) => {
+    if (inWindow(i)) self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+  });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
 
   const selfByPlace = new Map<string, number>();
@@ -97,10 +110,27 @@ function main(file: string, top: number): void {
       .slice(0, top)
       .forEach(([k, us]) => process.stdout.write(`${pct(us)}  ${k}\n`));
   };
-  process.stdout.write(`${file}: ${(total / 1e6).toFixed(1)} s sampled\n`);
+  if (!window) {
+    // Busy (not idle) ms in each second, to find a phase for a window.
+    const busy: number[] = [];
+    p.samples.forEach((id, i) => {
+      if (byId.get(id)!.callFrame.functionName === '(idle)') return;
+      const sec = Math.floor(times[i] / 1e6);
+      busy[sec] = (busy[sec] ?? 0) + (p.timeDeltas[i] ?? 0) / 1000;
+    });
+    const line = [...busy.entries()].map(([sec, ms]) => `${sec}:${Math.round(ms ?? 0)}`);
+    process.stdout.write(`busy ms per second: ${line.join(' ')}\n`);
+  }
+  const span = window ? ` from ${window[0]} s to ${window[1]} s` : '';
+  process.stdout.write(`${file}: ${(total / 1e6).toFixed(1)} s sampled${span}\n`);
   show('by category (innermost categorised frame of each sample)', byCategory);
   show('self time by file or package', selfByPlace);
   show('inclusive time by function', inclusive);
 }
 
-main(process.argv[2], Number(process.argv[3] ?? 15));
+const [from, to] = [process.argv[4], process.argv[5]].map(Number);
+main(
+  process.argv[2],
+  Number(process.argv[3] ?? 15),
+  Number.isFinite(from) && Number.isFinite(to) ? [from, to] : null,
+);

@@ -31,6 +31,12 @@ function formatMatches(format: ParamFormat, value: string, requireBlind: boolean
   }
 }
 
+interface RouteRequirements {
+  needs: AuthRequirement;
+  formats: [string, ParamFormat][];
+  access: RoomAccess | undefined;
+}
+
 /**
  * Completes routing and applies each route's stated requirement, in the reference's order
  * (api.md §0): parameter formats and the room's existence (404), then the caller (401), then
@@ -46,23 +52,38 @@ export class SogsGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Each route's stated requirements, by controller and handler: metadata is fixed at start. */
+  private readonly requirements = new WeakMap<object, WeakMap<object, RouteRequirements>>();
+
+  private requirementsOf(ctx: ExecutionContext): RouteRequirements {
+    const handler = ctx.getHandler();
+    const controller = ctx.getClass();
+    let ofController = this.requirements.get(controller);
+    if (!ofController) this.requirements.set(controller, (ofController = new WeakMap()));
+    let found = ofController.get(handler);
+    if (!found) {
+      const targets = [handler, controller];
+      found = {
+        // Fail closed: a route that states nothing requires a signed caller.
+        needs:
+          this.reflector.getAllAndOverride<AuthRequirement>(AUTH_REQUIREMENT, targets) ?? 'user',
+        formats: Object.entries(
+          this.reflector.getAllAndOverride<Record<string, ParamFormat>>(PARAM_FORMATS, targets) ??
+            {},
+        ),
+        access: this.reflector.getAllAndOverride<RoomAccess>(ROOM_ACCESS, targets),
+      };
+      ofController.set(handler, found);
+    }
+    return found;
+  }
+
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    const requirement = this.reflector.getAllAndOverride<AuthRequirement>(
-      AUTH_REQUIREMENT,
-      targets,
-    );
-    // Fail closed: a route that states nothing requires a signed caller.
-    const needs: AuthRequirement = requirement ?? 'user';
-    const formats = this.reflector.getAllAndOverride<Record<string, ParamFormat>>(
-      PARAM_FORMATS,
-      targets,
-    );
-    const access = this.reflector.getAllAndOverride<RoomAccess>(ROOM_ACCESS, targets);
+    const { needs, formats, access } = this.requirementsOf(ctx);
     const req = ctx.switchToHttp().getRequest<SogsRequest>();
     const params = (req.params ?? {}) as Record<string, string>;
 
-    for (const [name, format] of Object.entries(formats ?? {})) {
+    for (const [name, format] of formats) {
       if (!formatMatches(format, params[name] ?? '', this.config.users.requireBlindKeys)) {
         throw SogsError.notFound();
       }

@@ -29,6 +29,32 @@ export function encodePath(decoded: string): string | null {
   }
 }
 
+/**
+ * The (still percent-encoded) token of a `/room/:token/…` path, or null for other paths. Every
+ * room route has this shape; the token may still name no room or be malformed.
+ */
+export function roomTokenSegment(path: string): string | null {
+  const m = /^\/room\/([^/]+)/.exec(path);
+  return m ? m[1] : null;
+}
+
+/** Characters a WHATWG URL parser keeps as they are in the query of an http URL. */
+const PLAIN_QUERY = /^[!$-&(-;=?-~]*$/;
+/** A `.` or `..` path segment, which a URL parser resolves. */
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
+
+/**
+ * The path and query a URL parser makes of an encoded target (as from `encodePath`, plus a raw
+ * query) resolved against `http://localhost`: dot segments resolved, unsafe query characters
+ * percent-encoded, a `#…` fragment dropped. Targets it would not change skip the parser.
+ */
+export function routedUrl(url: string): string {
+  const { path, query } = splitTarget(url);
+  if (!path.startsWith('//') && !DOT_SEGMENT.test(path) && PLAIN_QUERY.test(query)) return url;
+  const parsed = new URL(url.startsWith('//') ? `http://localhost${url}` : url, 'http://localhost');
+  return parsed.pathname + parsed.search;
+}
+
 /** Routes reachable over plain HTTP even when direct access to the room API is off. */
 const ALWAYS_DIRECT = new Set([
   '/capabilities',

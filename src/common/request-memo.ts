@@ -17,9 +17,27 @@ export class RequestMemo {
     return hit;
   }
 
-  /** Seeds the memo with lookups made together (keys are lower-cased tokens). */
-  prefetched(found: Map<string, RoomForCaller>): void {
-    for (const [key, value] of found) this.rooms.set(key, Promise.resolve(value));
+  /**
+   * Looks up several rooms at once, ahead of the sub-requests that name them: `loadAll` answers
+   * for each (lower-case) token the same as `room()`'s loader would, null when there is no such
+   * room. Tokens already known are left as they are.
+   */
+  prefetchRooms(
+    tokens: string[],
+    loadAll: (tokens: string[]) => Promise<Map<string, RoomForCaller>>,
+  ): void {
+    const wanted = [...new Set(tokens.map((t) => t.toLowerCase()))].filter(
+      (t) => !this.rooms.has(t),
+    );
+    if (wanted.length === 0) return;
+    const all = loadAll(wanted);
+    for (const token of wanted) {
+      const entry = all.then((found) => found.get(token) ?? null);
+      // A failure reaches whichever sub-request awaits the entry; one that none awaits (a
+      // /sequence that stopped, a memo cleared by a write) must not crash the process.
+      entry.catch(() => undefined);
+      this.rooms.set(token, entry);
+    }
   }
 
   clear(): void {

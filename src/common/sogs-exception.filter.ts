@@ -10,7 +10,7 @@ import { errorResponse, sendError } from './error-response';
 import { RouteTable } from './route-table';
 import { SogsError } from './sogs-error';
 import { RoomsRepository } from '../rooms/rooms.repository';
-import { decodePath, splitTarget } from './paths';
+import { decodePath, roomTokenSegment, splitTarget } from './paths';
 
 /** The one place errors become responses: the spec's status and text, or a logged 500. */
 @Catch()
@@ -24,9 +24,9 @@ export class SogsExceptionFilter implements ExceptionFilter {
 
   /** A `/room/:token/…` path names an existing room (else no route exists: 404, not 405). */
   private async roomExists(path: string): Promise<boolean> {
-    const m = /^\/room\/([^/]+)/.exec(path);
-    if (!m) return true;
-    const token = decodePath(m[1]);
+    const segment = roomTokenSegment(path);
+    if (segment === null) return true;
+    const token = decodePath(segment);
     if (token === null) return false;
     return (await this.rooms.findByToken(token).catch(() => null)) !== null;
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { parseOnionFrame, parseEphemeralKey } from './onion-frame';
 import {
   type OnionCipher,
@@ -9,7 +10,7 @@ import {
   x25519,
 } from './onion-cipher';
 import { serverKeysFromPrivate } from './server-key';
-import { sodiumReady } from './sodium';
+import { sodium, sodiumReady } from './sodium';
 
 const hex = (h: string) => Buffer.from(h, 'hex');
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -155,12 +156,49 @@ describe('vectors.md §7 keys and replies', () => {
   });
 });
 
+describe('x25519 agrees with libsodium crypto_scalarmult', () => {
+  // The first use of a private key goes through libsodium, later ones through node:crypto.
+  it('on random keys, with the top bit set and with non-canonical u (>= 2^255 - 19)', () => {
+    const b = randomBytes(32);
+    const inputs = Array.from({ length: 64 }, (_, i) => {
+      const u = randomBytes(32);
+      if (i % 2) u[31] |= 0x80;
+      return u;
+    });
+    for (let low = 0xed; low <= 0xff; low += 9) {
+      for (const top of [0x7f, 0xff]) {
+        inputs.push(
+          Buffer.concat([Buffer.from([low]), Buffer.alloc(30, 0xff), Buffer.from([top])]),
+        );
+      }
+    }
+    for (const u of inputs) {
+      let expected: string;
+      try {
+        expected = toHex(sodium().crypto_scalarmult(b, u));
+      } catch {
+        expected = 'refused';
+      }
+      let actual: string;
+      try {
+        actual = toHex(x25519(b, u));
+      } catch (err) {
+        expect(err).toBeInstanceOf(OnionKeyError);
+        actual = 'refused';
+      }
+      expect(actual).toBe(expected);
+    }
+  });
+});
+
 describe('key derivation failures', () => {
   const b = hex('2f4d1c0d28e137777ec0a316e9f4f763e3e66662a6c51994c6315c9ef34b6deb');
   const B = hex('8388de69bc0d4b6196133233ad9a46ba0473474bc67718aad96a3a33c257f726');
   it.each([
     ['an all-zero key', new Uint8Array(32)],
     ['the low-order point u = 1', hex('01' + '00'.repeat(31))],
+    ['a point of order 8', hex('e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800')],
+    ['u = p (zero once reduced)', hex('ed' + 'ff'.repeat(30) + '7f')],
     ['a 31-byte key', new Uint8Array(31)],
   ])('throws OnionKeyError for %s', (_name, A) => {
     for (const cipher of ['aes-gcm', 'xchacha20'] as const) {

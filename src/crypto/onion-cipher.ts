@@ -1,5 +1,14 @@
 /** Onion request encryption between the client's ephemeral key and the server (onion.md §3). */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { asBuffer } from './encoding';
 import { sodium } from './sodium';
 
@@ -26,15 +35,54 @@ export function parseEncType(v: unknown): OnionCipher | null {
   return null;
 }
 
-/** X25519(priv, pub); throws OnionKeyError instead of libsodium's generic error. */
+/** PKCS#8 DER prefix of a raw 32-byte X25519 private key (RFC 8410). */
+const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
+/**
+ * Private keys used more than once (in practice the server's), as OpenSSL key objects; `null`
+ * marks a key seen once. Bounded: clients use a fresh key for every request.
+ */
+const privateKeyObjects = new Map<string, KeyObject | null>();
+
+/** The key object of a private key on its second use; null the first time. */
+function reusedPrivateKey(privateKey: Uint8Array): KeyObject | null {
+  const id = Buffer.from(privateKey.buffer, privateKey.byteOffset, 32).toString('base64');
+  const known = privateKeyObjects.get(id);
+  if (known) return known;
+  if (privateKeyObjects.size >= 64) privateKeyObjects.clear();
+  if (known === undefined) {
+    privateKeyObjects.set(id, null);
+    return null;
+  }
+  const key = createPrivateKey({
+    key: Buffer.concat([X25519_PKCS8, privateKey]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  privateKeyObjects.set(id, key);
+  return key;
+}
+
+/**
+ * X25519(priv, pub) as RFC 7748 and libsodium compute it (clamped scalar, top bit of u ignored,
+ * non-canonical u reduced); throws OnionKeyError for an all-zero shared secret (low-order
+ * public key), which OpenSSL refuses as libsodium does.
+ *
+ * A private key used again (the server's) goes through node:crypto with its key object kept and
+ * the public key imported as JWK: half of libsodium's CPU time. Importing a private key costs
+ * more than that, so a key used once (a client's ephemeral key) stays with libsodium.
+ */
 export function x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
   if (privateKey.length !== 32 || publicKey.length !== 32) {
     throw new OnionKeyError('X25519 keys must be 32 bytes');
   }
   try {
-    return sodium().crypto_scalarmult(privateKey, publicKey);
+    const reused = reusedPrivateKey(privateKey);
+    if (!reused) return sodium().crypto_scalarmult(privateKey, publicKey);
+    const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, 32).toString('base64url');
+    const pub = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
+    return diffieHellman({ privateKey: reused, publicKey: pub });
   } catch {
-    // libsodium refuses an all-zero shared secret (low-order public key).
+    // Both refuse an all-zero shared secret (low-order public key).
     throw new OnionKeyError('X25519 produced no shared secret');
   }
 }

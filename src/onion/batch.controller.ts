@@ -4,14 +4,25 @@ import { APP_CONFIG } from '../config/config.tokens';
 import { JsonBody } from '../common/json-body';
 import { TEXT_PLAIN } from '../common/error-response';
 import { RequestMemo } from '../common/request-memo';
-import { RoomsRepository } from '../rooms/rooms.repository';
 import type { SogsRequest } from '../common/request-context';
 import { Public } from '../auth/route-auth.decorators';
+import { decodePath, roomTokenSegment, splitTarget } from '../common/paths';
+import { ROOM_TOKEN } from '../rooms/room';
+import { RoomsRepository } from '../rooms/rooms.repository';
 import { parseBatch } from './batch-request';
-import { Dispatcher, type SubResponse } from './dispatcher';
+import { Dispatcher, type SubRequest, type SubResponse } from './dispatcher';
 
-/** The room token of a `/room/:token/…` path, as sent (percent-encoded ones are left alone). */
-const ROOM_IN_PATH = /^\/room\/([A-Za-z0-9_-]{1,64})(?:[/?]|$)/;
+/** The valid room tokens the sub-requests' paths name (`/room/:token/…`), as decoded. */
+function roomTokens(subs: SubRequest[]): string[] {
+  const tokens: string[] = [];
+  for (const sub of subs) {
+    const url = Dispatcher.normaliseTarget(sub.target);
+    const segment = url === null ? null : roomTokenSegment(splitTarget(url).path);
+    const token = segment === null ? null : decodePath(segment);
+    if (token !== null && ROOM_TOKEN.test(token)) tokens.push(token);
+  }
+  return tokens;
+}
 
 /** A sub-response as a batch item: JSON bodies inline, anything else base64 (api.md §1). */
 function toItem(res: SubResponse) {
@@ -57,12 +68,11 @@ export class BatchController {
 
   private async run(subs: ReturnType<typeof parseBatch>, req: SogsRequest, stopOnError: boolean) {
     const memo = new RequestMemo();
-    // A poll names several rooms: look them all up in one round trip.
-    const tokens = new Set(subs.map((s) => ROOM_IN_PATH.exec(s.target)?.[1]).filter(Boolean));
-    if (tokens.size > 1) {
-      memo.prefetched(
-        await this.rooms.findManyForCaller([...tokens] as string[], req.sogs.user?.id ?? null),
-      );
+    // A poll names each of its rooms twice or more: one round trip reads them all.
+    const tokens = roomTokens(subs);
+    const userId = req.sogs.user?.id ?? null;
+    if (new Set(tokens.map((t) => t.toLowerCase())).size > 1) {
+      memo.prefetchRooms(tokens, (wanted) => this.rooms.findManyForCaller(wanted, userId));
     }
     const origin = { transport: req.sogs.transport, inherited: { user: req.sogs.user, memo } };
     const out = [];

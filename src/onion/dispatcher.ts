@@ -1,9 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { ORIGIN_HEADER, originTickets, type PipelineOrigin } from '../common/pipeline-context';
+import type { PipelineOrigin } from '../common/pipeline-context';
+import { ReplayRequest } from '../common/replay-request';
 import { TEXT_PLAIN } from '../common/error-response';
-import { decodePath, encodePath, splitTarget } from '../common/paths';
+import { decodePath, encodePath, routedUrl, splitTarget } from '../common/paths';
+import { ReplayResponse, type ReplayedResponse } from './replay-response';
 
 /** A request to run inside the server: from an onion envelope, /batch or /sequence. */
 export interface SubRequest {
@@ -29,7 +32,6 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'host',
   'transfer-encoding',
   'connection',
-  ORIGIN_HEADER,
 ]);
 const DROPPED_RESPONSE_HEADERS = new Set([
   'content-length',
@@ -50,12 +52,13 @@ function plain(code: number, text: string): SubResponse {
 }
 
 /**
- * Replays a sub-request through the same Fastify/Nest pipeline as a direct request (same hook,
- * guards, pipes, controllers and filter), tagging it with its origin.
+ * Replays a sub-request through the same Fastify/Nest pipeline as a direct request (same hooks,
+ * guards, pipes, controllers and filter): Fastify's router gets an in-memory request/response
+ * pair, the request tagged with its origin.
  */
 @Injectable()
 export class Dispatcher {
-  private fastify?: FastifyInstance;
+  private routing?: (req: IncomingMessage, res: ServerResponse) => void;
   private readonly logger = new Logger('Dispatcher');
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
@@ -80,31 +83,27 @@ export class Dispatcher {
       if (!DROPPED_REQUEST_HEADERS.has(lower)) headers[lower] = value;
     }
     headers['content-type'] ??= req.defaultContentType;
-    const ticket = originTickets.issue({
+    if (req.body.length) headers['content-length'] = String(req.body.length);
+    const raw = new ReplayRequest(req.method, routedUrl(url), headers, req.body, {
       ...origin,
       sent: { query: splitTarget(req.target).query, body: req.body },
     });
-    headers[ORIGIN_HEADER] = ticket;
-    this.fastify ??= this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    let res: Awaited<ReturnType<FastifyInstance['inject']>>;
+    const out = new ReplayResponse();
+    this.routing ??= this.adapterHost.httpAdapter.getInstance<FastifyInstance>().routing;
+    let res: ReplayedResponse;
     try {
-      res = await this.fastify.inject({
-        method: req.method as 'GET',
-        url,
-        headers,
-        payload: req.body.length ? req.body : undefined,
-      });
+      // Both sides are duck-typed: Fastify uses only what they implement.
+      this.routing(raw as unknown as IncomingMessage, out as unknown as ServerResponse);
+      res = await out.result;
     } catch (err) {
       this.logger.error(`replayed request failed: ${(err as Error).name}`);
       return { code: 500, headers: { 'content-type': TEXT_PLAIN }, body: Buffer.alloc(0) };
-    } finally {
-      originTickets.cancel(ticket);
     }
     const outHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(res.headers)) {
       if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;
       outHeaders[name] = Array.isArray(value) ? value.join(', ') : String(value);
     }
-    return { code: res.statusCode, headers: outHeaders, body: res.rawPayload };
+    return { code: res.statusCode, headers: outHeaders, body: res.body };
   }
 }

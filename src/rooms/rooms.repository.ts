@@ -2,10 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { Database, type Queryable } from '../db/database';
 import { ROOM_TOKEN, toRoom, type Room, type RoomRow } from './room';
 import type { Override } from '../moderation/room-permissions';
-import type { RoomForCaller } from '../common/request-memo';
 
 const ROOM_COLUMNS = `id, token, name, description, image_id, created, message_sequence, info_updates,
   active_users, default_read, default_accessible, default_write, default_upload`;
+
+/** A room with the caller's ($2) override row; built once, as it runs for every room request. */
+const FOR_CALLER = `SELECT ${ROOM_COLUMNS.split(',')
+  .map((c) => `r.${c.trim()}`)
+  .join(', ')},
+       o.user_id IS NOT NULL AS o_exists, o.banned AS o_banned, o.read AS o_read,
+       o.accessible AS o_accessible, o.write AS o_write, o.upload AS o_upload,
+       o.moderator AS o_moderator, o.admin AS o_admin, o.visible_mod AS o_visible_mod
+  FROM rooms r
+  LEFT JOIN user_permission_overrides o ON o.room_id = r.id AND o.user_id = $2`;
+const FIND_FOR_CALLER = `${FOR_CALLER} WHERE lower(r.token) = lower($1)`;
+const FIND_MANY_FOR_CALLER = `${FOR_CALLER} WHERE lower(r.token) = ANY($1::text[])`;
 
 interface CallerOverrideRow {
   o_exists: boolean;
@@ -24,6 +35,25 @@ export interface NewRoom {
   name: string;
   description: string | null;
   defaults?: Partial<Record<'read' | 'accessible' | 'write' | 'upload', boolean>>;
+}
+
+function toRoomForCaller(row: RoomRow & CallerOverrideRow): {
+  room: Room;
+  override: Override | null;
+} {
+  const override: Override | null = row.o_exists
+    ? {
+        banned: row.o_banned,
+        read: row.o_read,
+        accessible: row.o_accessible,
+        write: row.o_write,
+        upload: row.o_upload,
+        moderator: row.o_moderator,
+        admin: row.o_admin,
+        visibleMod: row.o_visible_mod,
+      }
+    : null;
+  return { room: toRoom(row), override };
 }
 
 /** Queries on `rooms`. Tokens match case-insensitively and keep the case they were created in. */
@@ -45,46 +75,27 @@ export class RoomsRepository {
    * The room and the caller's override row in it, in one round trip: what every room route
    * needs before it runs. The override is null for anonymous callers and users without one.
    */
-  async findForCaller(token: string, userId: number | null): Promise<RoomForCaller> {
-    return (await this.findManyForCaller([token], userId)).get(token.toLowerCase()) ?? null;
+  async findForCaller(
+    token: string,
+    userId: number | null,
+  ): Promise<{ room: Room; override: Override | null } | null> {
+    const [row] = await this.db.query<RoomRow & CallerOverrideRow>(FIND_FOR_CALLER, [
+      token,
+      userId,
+    ]);
+    return row ? toRoomForCaller(row) : null;
   }
 
-  /** As findForCaller for several tokens in one round trip, keyed by lower-cased token. */
+  /** findForCaller for several tokens in one round trip, by lower-case token; absent = none. */
   async findManyForCaller(
     tokens: string[],
     userId: number | null,
-  ): Promise<Map<string, RoomForCaller>> {
-    const valid = tokens.filter((t) => ROOM_TOKEN.test(t)).map((t) => t.toLowerCase());
-    const out = new Map<string, RoomForCaller>(valid.map((t) => [t, null]));
-    if (!valid.length) return out;
-    const rows = await this.db.query<RoomRow & CallerOverrideRow>(
-      `SELECT ${ROOM_COLUMNS.split(',')
-        .map((c) => `r.${c.trim()}`)
-        .join(', ')},
-              o.user_id IS NOT NULL AS o_exists, o.banned AS o_banned, o.read AS o_read,
-              o.accessible AS o_accessible, o.write AS o_write, o.upload AS o_upload,
-              o.moderator AS o_moderator, o.admin AS o_admin, o.visible_mod AS o_visible_mod
-         FROM rooms r
-         LEFT JOIN user_permission_overrides o ON o.room_id = r.id AND o.user_id = $2
-        WHERE lower(r.token) = ANY($1)`,
-      [valid, userId],
-    );
-    for (const row of rows) {
-      const override: Override | null = row.o_exists
-        ? {
-            banned: row.o_banned,
-            read: row.o_read,
-            accessible: row.o_accessible,
-            write: row.o_write,
-            upload: row.o_upload,
-            moderator: row.o_moderator,
-            admin: row.o_admin,
-            visibleMod: row.o_visible_mod,
-          }
-        : null;
-      out.set(row.token.toLowerCase(), { room: toRoom(row), override });
-    }
-    return out;
+  ): Promise<Map<string, { room: Room; override: Override | null }>> {
+    const rows = await this.db.query<RoomRow & CallerOverrideRow>(FIND_MANY_FOR_CALLER, [
+      tokens.map((t) => t.toLowerCase()),
+      userId,
+    ]);
+    return new Map(rows.map((row) => [row.token.toLowerCase(), toRoomForCaller(row)]));
   }
 
   async list(): Promise<Room[]> {
