@@ -2,36 +2,99 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../db/database';
 import { toUser, type User, type UserRow } from '../users/user';
 
+export interface Recorded {
+  /** False when the nonce had been used before. */
+  fresh: boolean;
+  /** The user the request claims to be; null when unknown. */
+  user: User | null;
+}
+
+interface Pending {
+  sessionId: string;
+  nonce: Buffer;
+  expiry: number;
+  resolve(r: Recorded): void;
+  reject(err: unknown): void;
+}
+
+/** Nonces written by one statement at most (a bound on the statement's size). */
+const MAX_GROUP = 500;
+/** Statements in flight at once: one slow commit does not hold up every request behind it. */
+const WRITERS = 2;
+
+/**
+ * Records a group of nonces and reads the claimed users, in one statement (one commit). The
+ * insert skips a nonce repeated within the group; RecordGroup marks the repeats as not fresh.
+ */
+const RECORD_GROUP = `
+  WITH req AS (
+    SELECT * FROM unnest($1::text[], $2::bytea[], $3::float8[])
+      WITH ORDINALITY AS r(session_id, nonce, expiry, i)
+  ), n AS (
+    INSERT INTO request_nonces (nonce, expiry)
+      SELECT DISTINCT ON (nonce) nonce, expiry FROM req ORDER BY nonce, i
+      ON CONFLICT (nonce) DO NOTHING RETURNING nonce
+  )
+  SELECT EXISTS (SELECT 1 FROM n WHERE n.nonce = req.nonce) AS fresh, u.id, u.session_id,
+         u.created, u.last_active, u.banned, u.moderator, u.admin, u.visible_mod
+    FROM req LEFT JOIN users u ON u.session_id = req.session_id
+   ORDER BY req.i`;
+
 /**
  * Request nonces, unique across all users and shared by every process on the database; the
- * UNIQUE key settles races.
+ * UNIQUE key settles races. Writes are grouped: while the statements in flight run, the nonces
+ * of requests arriving meanwhile wait and go together in the next, so under load many requests
+ * share one commit, and an idle server still writes each nonce at once.
  */
 @Injectable()
 export class NonceRepository {
+  private queue: Pending[] = [];
+  private writers = 0;
+
   constructor(private readonly db: Database) {}
 
-  /**
-   * Records the nonce (`fresh` is false when it was already recorded) and, in the same round
-   * trip, reads the user the request claims to be (null when unknown).
-   */
-  async recordFor(
-    sessionId: string,
-    nonce: Buffer,
-    expiry: number,
-  ): Promise<{ fresh: boolean; user: User | null }> {
-    const [row] = await this.db.query<{ fresh: boolean } & Partial<UserRow>>(
-      `WITH n AS (INSERT INTO request_nonces (nonce, expiry) VALUES ($2, $3)
-                  ON CONFLICT (nonce) DO NOTHING RETURNING 1)
-       SELECT EXISTS (SELECT 1 FROM n) AS fresh, u.id, u.session_id, u.created, u.last_active,
-              u.banned, u.moderator, u.admin, u.visible_mod
-         FROM (SELECT 1) one LEFT JOIN users u ON u.session_id = $1`,
-      [sessionId, nonce, expiry],
-    );
-    return { fresh: row.fresh, user: row.id == null ? null : toUser(row as UserRow) };
+  /** Records the nonce and, in the same round trip, reads the user the request claims to be. */
+  recordFor(sessionId: string, nonce: Buffer, expiry: number): Promise<Recorded> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ sessionId, nonce, expiry, resolve, reject });
+      if (this.writers < WRITERS) void this.writeGroups();
+    });
   }
 
   async seen(nonce: Buffer): Promise<boolean> {
     const rows = await this.db.query('SELECT 1 FROM request_nonces WHERE nonce = $1', [nonce]);
     return rows.length === 1;
+  }
+
+  private async writeGroups(): Promise<void> {
+    this.writers++;
+    while (this.queue.length) {
+      const group = this.queue.splice(0, MAX_GROUP);
+      try {
+        const results = await this.recordGroup(group);
+        group.forEach((p, i) => p.resolve(results[i]));
+      } catch (err) {
+        for (const p of group) p.reject(err);
+      }
+    }
+    this.writers--;
+  }
+
+  private async recordGroup(group: Pending[]): Promise<Recorded[]> {
+    const rows = await this.db.query<{ fresh: boolean } & Partial<UserRow>>(RECORD_GROUP, [
+      group.map((p) => p.sessionId),
+      group.map((p) => p.nonce),
+      group.map((p) => p.expiry),
+    ]);
+    const first = new Set<string>();
+    return rows.map((row, i) => {
+      const key = group[i].nonce.toString('hex');
+      const repeated = first.has(key);
+      first.add(key);
+      return {
+        fresh: row.fresh && !repeated,
+        user: row.id == null ? null : toUser(row as UserRow),
+      };
+    });
   }
 }

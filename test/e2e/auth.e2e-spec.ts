@@ -3,6 +3,7 @@ import { ServerKeys } from '../../src/config/server-keys';
 import { sodiumReady } from '../../src/crypto/sodium';
 import { SessionIdentity } from '../support/client-crypto';
 import { ONION_AES, ONION_XCHACHA, type SogsClient } from '../support/sogs-client';
+import { NonceRepository } from '../../src/auth/nonce.repository';
 import { TestApp } from '../support/test-app';
 
 const DIRECT = { TSOGS_DIRECT: '1' };
@@ -185,6 +186,23 @@ describe('X-SOGS authentication (auth.md §3–§5)', () => {
     const r = await t.client().get(PATH, { headers: h });
     expect(r.status).toBe(425);
     expect(r.text).toBe('Invalid authentication: X-SOGS-Nonce cannot be reused');
+  });
+
+  it('accepts a nonce sent many times at once exactly once, while writing concurrent nonces together', async () => {
+    const group = jest.spyOn(
+      t.app.get(NonceRepository) as unknown as { recordGroup(): unknown },
+      'recordGroup',
+    );
+    // Signed first, then sent together.
+    const same = headers();
+    const signed = [...Array(10).fill(same), ...Array.from({ length: 30 }, () => headers())];
+    const replies = await Promise.all(signed.map((h) => t.client().get(PATH, { headers: h })));
+    const codes = replies.map((r) => r.status);
+    expect(codes.slice(0, 10).sort()).toEqual([200, ...Array(9).fill(425)]);
+    expect(codes.slice(10)).toEqual(Array(30).fill(200));
+    // 40 signed requests arrived together: fewer statements (commits) than requests.
+    expect(group.mock.calls.length).toBeLessThan(40);
+    group.mockRestore();
   });
 
   it('rejects a signature over another path, before routing', async () => {
