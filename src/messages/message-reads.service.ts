@@ -89,7 +89,10 @@ export class MessageReadsService {
     reactors: number,
     reactionOnly: (m: MessageRow) => boolean,
   ) {
-    const withReactions = rows.filter((m) => !isDeleted(m) || reactionOnly(m)).map((m) => m.id);
+    // A message whose reactions never changed (seqno_reactions 0) has none: no query for it.
+    const withReactions = rows
+      .filter((m) => m.seqno_reactions > 0 && (!isDeleted(m) || reactionOnly(m)))
+      .map((m) => m.id);
     const reactions = await this.reactions.summaries(withReactions, user?.id ?? null, reactors);
     return rows.map((m) =>
       reactionOnly(m)

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Room } from '../../src/rooms/room';
 import { SessionIdentity } from '../support/client-crypto';
 import { ONION_AES, ONION_XCHACHA } from '../support/sogs-client';
+import { ReactionsRepository } from '../../src/messages/reactions.repository';
 import { TestApp } from '../support/test-app';
 
 type Msg = Record<string, unknown> & { id: number; seqno: number };
@@ -164,6 +165,22 @@ describe('reactions (api.md §3, vectors.md §10.2)', () => {
         seqno: before + 10,
       });
     });
+  });
+
+  it('reads reactions only for messages whose reactions ever changed', async () => {
+    const room = await t.givenRoom('quiet');
+    const plain = await t.givenMessage(u, room, 'no reactions');
+    const summaries = jest.spyOn(t.app.get(ReactionsRepository), 'summaries');
+    const since = await t.client(v).get('/room/quiet/messages/since/0?t=r&reactors=5');
+    expect(since.json<Msg[]>().map((m) => [m.id, m.reactions])).toEqual([[plain.id, {}]]);
+    const asked = () => summaries.mock.calls.map(([ids]) => ids);
+    expect(asked()).toEqual([[]]);
+    await t.client(v).put(`/room/quiet/reaction/${plain.id}/👍`);
+    await t.client(v).delete(`/room/quiet/reaction/${plain.id}/👍`);
+    const after = await t.client(v).get('/room/quiet/messages/recent');
+    expect(after.json<Msg[]>().map((m) => m.reactions)).toEqual([{}]);
+    expect(asked()).toEqual([[], [plain.id]]);
+    summaries.mockRestore();
   });
 
   it('keeps a reaction named __proto__ like any other, and refuses NUL with 400', async () => {
