@@ -4,6 +4,13 @@ import type { Room } from '../rooms/room';
 import { UsersService } from '../users/users.service';
 import { ModeratorsService } from '../moderation/moderators.service';
 import { OverridesRepository } from '../moderation/overrides.repository';
+import {
+  ModerationLogRepository,
+  type ModerationEntry,
+} from '../moderation/moderation-log.repository';
+import { Clock } from '../common/clock';
+import { ServerKeys } from '../config/server-keys';
+import { Database } from '../db/database';
 import type { PermChanges, RoomUpdate } from './cli-args';
 import { CliUsageError } from './cli-usage.error';
 import { defaultValues, overrideValues } from './perm-values';
@@ -13,7 +20,8 @@ const NO_ROLE = { moderator: false, admin: false, visible: false };
 /**
  * `--rooms …` with any mix of moderator, permission, description and name changes, applied in
  * PySOGS's order. The parser has already refused the invalid mixes, so nothing is half-applied
- * because of a bad flag (PySOGS applies the earlier changes before it notices).
+ * because of a bad flag (PySOGS applies the earlier changes before it notices). Role and
+ * permission changes go to the moderation log as the server's system user, as the admin API's do.
  */
 export class RoomUpdates {
   private readonly rooms: RoomsRepository;
@@ -65,6 +73,17 @@ export class RoomUpdates {
     return rooms;
   }
 
+  /** An audit record by the system user (the operator acting through the CLI). */
+  private async record(entry: Omit<ModerationEntry, 'actorId'>): Promise<void> {
+    const system = await this.users.find(this.ctx.get(ServerKeys).systemSessionId);
+    await this.ctx
+      .get(ModerationLogRepository)
+      .record(this.ctx.get(Database), this.ctx.get(Clock).now(), {
+        ...entry,
+        actorId: system!.id,
+      });
+  }
+
   /** Room roles are visible unless `--hidden`; global ones hidden unless `--visible`. */
   private async addModerator(id: string, cmd: RoomUpdate, global: boolean, rooms: Room[]) {
     const user = await this.users.resolveTarget(id);
@@ -73,10 +92,22 @@ export class RoomUpdates {
     const title = cmd.admin ? 'admin' : 'moderator';
     if (global) {
       await this.moderators.setGlobalRole(user, role);
+      await this.record({
+        action: 'global_role',
+        roomId: null,
+        targetUserId: user.id,
+        details: role,
+      });
       this.out(`Added ${user.sessionId} as ${visibility} global ${title}`);
     }
     for (const room of rooms) {
       await this.moderators.setRoomRole(room, user, role);
+      await this.record({
+        action: 'room_role',
+        roomId: room.id,
+        targetUserId: user.id,
+        details: role,
+      });
       this.out(`Added ${user.sessionId} as ${visibility} ${title} of ${room.name} (${room.token})`);
     }
   }
@@ -89,11 +120,25 @@ export class RoomUpdates {
       if (!mods.length) this.out(`${id} was not a global moderator`);
       for (const user of mods) {
         await this.moderators.setGlobalRole(user, NO_ROLE);
+        await this.record({
+          action: 'global_role',
+          roomId: null,
+          targetUserId: user.id,
+          details: NO_ROLE,
+        });
         this.out(`Removed ${user.sessionId} as global ${user.admin ? 'admin' : 'moderator'}`);
       }
     }
     for (const room of rooms) {
-      for (const user of users) await this.moderators.setRoomRole(room, user, NO_ROLE);
+      for (const user of users) {
+        await this.moderators.setRoomRole(room, user, NO_ROLE);
+        await this.record({
+          action: 'room_role',
+          roomId: room.id,
+          targetUserId: user.id,
+          details: NO_ROLE,
+        });
+      }
       this.out(`Removed ${id} as moderator/admin of ${room.name} (${room.token})`);
     }
   }
@@ -115,6 +160,12 @@ export class RoomUpdates {
       const user = await this.users.resolveTarget(id);
       for (const room of rooms) {
         await overrides.setPermissions(room.id, user.id, values);
+        await this.record({
+          action: 'permissions',
+          roomId: room.id,
+          targetUserId: user.id,
+          details: values,
+        });
         this.out(`Updated room permissions for ${user.sessionId} in ${room.token}`);
       }
     }

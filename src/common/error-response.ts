@@ -1,14 +1,14 @@
 import { HttpException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { SogsError } from './sogs-error';
-import { isDatabaseUnavailable } from '../db/db-errors';
+import { isTransientDatabaseError } from '../db/db-errors';
 
 export const TEXT_PLAIN = 'text/plain; charset=utf-8';
 
 /** Status and plain-text body for any error thrown in the SOGS pipeline. */
 export function errorResponse(err: unknown): { status: number; text: string } {
   if (err instanceof SogsError) return { status: err.status, text: err.text };
-  if (isDatabaseUnavailable(err)) return { status: 503, text: 'Service Unavailable' };
+  if (isTransientDatabaseError(err)) return { status: 503, text: 'Service Unavailable' };
   if (err instanceof HttpException) {
     const status = err.getStatus();
     return { status, text: status === 404 ? 'Not Found' : err.message };

@@ -16,7 +16,10 @@ export class MaintenanceRepository {
     await q.query('DELETE FROM room_users WHERE last_active < $1', [before]);
   }
 
-  /** Sets each room's cached `active_users` from activity since `since`; writes only changes. */
+  /**
+   * Sets each room's cached `active_users` from activity since `since`; writes only changes. It
+   * locks the rooms in id order first, as RoomsRepository's multi-room updates do.
+   */
   async refreshActiveUsers(q: Queryable, since: number): Promise<void> {
     await q.query(
       `UPDATE rooms r SET active_users = c.n
@@ -24,7 +27,8 @@ export class MaintenanceRepository {
                  FROM rooms r2
                  LEFT JOIN room_users ru ON ru.room_id = r2.id AND ru.last_active >= $1
                 GROUP BY r2.id) c
-        WHERE r.id = c.id AND r.active_users IS DISTINCT FROM c.n`,
+        WHERE r.id = c.id AND r.active_users IS DISTINCT FROM c.n
+          AND r.id IN (SELECT id FROM rooms ORDER BY id FOR NO KEY UPDATE)`,
       [since],
     );
   }

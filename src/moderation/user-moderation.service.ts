@@ -22,6 +22,14 @@ const optionalBool = (v: unknown, name: string): boolean | undefined => {
 };
 
 /** `/user/:id/moderator`, `/ban` and `/unban` (api.md §5), each recorded in the audit log. */
+/**
+ * Rooms in id order: a change to several rooms locks each (room, user) pair in turn, and two
+ * such changes at once must take them in the same order, or they deadlock.
+ */
+function byId(rooms: Room[]): Room[] {
+  return [...rooms].sort((a, b) => a.id - b.id);
+}
+
 @Injectable()
 export class UserModerationService {
   constructor(
@@ -52,7 +60,7 @@ export class UserModerationService {
         (r): r is Room => r !== null,
       );
       if (!mine.length) throw SogsError.forbidden();
-      return mine;
+      return byId(mine);
     }
     if (new Set(selection.rooms.map((t) => t.toLowerCase())).size !== selection.rooms.length) {
       throw SogsError.forbidden();
@@ -63,7 +71,7 @@ export class UserModerationService {
       if (!room || !(await holds(room))) throw SogsError.forbidden();
       rooms.push(room);
     }
-    return rooms;
+    return byId(rooms);
   }
 
   private requireGlobal(caller: User, role: Role): void {

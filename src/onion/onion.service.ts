@@ -65,7 +65,8 @@ export class OnionService {
     const headers = stringHeaders(meta.headers);
     if (typeof method !== 'string' || typeof endpoint !== 'string' || !headers) return null;
     if (!METHODS.has(method.toUpperCase())) return null;
-    if (Dispatcher.normaliseTarget(endpoint) === null) return null;
+    // onion.md §4: the endpoint as sent must start with `/` (`%2F…` does not).
+    if (!endpoint.startsWith('/') || Dispatcher.normaliseTarget(endpoint) === null) return null;
     return {
       method: method.toUpperCase(),
       target: endpoint,

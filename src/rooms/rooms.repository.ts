@@ -198,11 +198,23 @@ export class RoomsRepository {
     return row.info_updates;
   }
 
+  /**
+   * Statements that update several rooms lock them in id order first: two of them running at
+   * once (a global role change, a multi-room ban, the periodic job) would otherwise deadlock,
+   * each holding a room the other wants.
+   */
   async bumpInfoUpdates(roomIds: number[], q: Queryable = this.db): Promise<void> {
-    await q.query('UPDATE rooms SET info_updates = info_updates + 1 WHERE id = ANY($1)', [roomIds]);
+    await q.query(
+      `UPDATE rooms SET info_updates = info_updates + 1
+        WHERE id IN (SELECT id FROM rooms WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE)`,
+      [roomIds],
+    );
   }
 
   async bumpInfoUpdatesEverywhere(q: Queryable = this.db): Promise<void> {
-    await q.query('UPDATE rooms SET info_updates = info_updates + 1');
+    await q.query(
+      `UPDATE rooms SET info_updates = info_updates + 1
+        WHERE id IN (SELECT id FROM rooms ORDER BY id FOR NO KEY UPDATE)`,
+    );
   }
 }

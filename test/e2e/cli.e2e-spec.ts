@@ -226,6 +226,25 @@ describe('tsogs CLI (PySOGS flags)', () => {
     expect(await poll()).toBe(200);
   });
 
+  it('records role and permission changes in the moderation log, by the system user', async () => {
+    const who = SessionIdentity.random().blindedId(t.keys.publicKey);
+    expect((await cli('--rooms', 'news', '--add-moderators', who)).code).toBe(0);
+    expect((await cli('--rooms', 'news', '--users', who, '--remove-perms', 'u')).code).toBe(0);
+    expect((await cli('--rooms', 'news', '--delete-moderators', who)).code).toBe(0);
+    const rows = await t.db.query<{ action: string; actor: string; details: unknown }>(
+      `SELECT l.action, a.session_id AS actor, l.details FROM moderation_log l
+         JOIN users a ON a.id = l.actor_id JOIN users u ON u.id = l.target_user_id
+        WHERE u.session_id = $1 ORDER BY l.id`,
+      [who],
+    );
+    expect(rows.map((r) => [r.action, r.actor])).toEqual([
+      ['room_role', t.keys.systemSessionId],
+      ['permissions', t.keys.systemSessionId],
+      ['room_role', t.keys.systemSessionId],
+    ]);
+    expect(rows[0].details).toMatchObject({ moderator: true, admin: false });
+  });
+
   it('-L shows counts, sizes, reactions, activity, defaults and moderators', async () => {
     const room = await t.givenRoom('stats', { defaults: { upload: false } });
     const [alice, bob, hidden] = [1, 2, 3].map(() => SessionIdentity.random());

@@ -146,6 +146,38 @@ describe('fuzz regressions (direct access on)', () => {
     expect(major > 9 || (major === 9 && minor >= 10)).toBe(true);
   });
 
+  it('answers a v4 endpoint that does not start with `/` 400, even when it decodes to one (was: run as `/`)', async () => {
+    for (const endpoint of ['%2F', '%2Froom%2Flobby', 'room/lobby']) {
+      const r = await onion(f, 'DELETE', endpoint);
+      expect({ endpoint, code: r.code }).toEqual({ endpoint, code: 400 });
+    }
+  });
+
+  it('changes global and room roles concurrently without a deadlock (was: 500, rooms locked in different orders)', async () => {
+    const change = (who: 'user' | 'user2' | 'mod', body: object) =>
+      f.send(
+        {
+          method: 'POST',
+          target: `/user/${f.sessionIdOf(who)}/moderator`,
+          body: Buffer.from(JSON.stringify(body)),
+          headers: [['Content-Type', 'application/json']],
+          as: 'admin',
+        },
+        'inject',
+      );
+    const rooms = ['lobby', 'readonly', 'noupload'];
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => {
+        const who = (['user', 'user2', 'mod'] as const)[i % 3];
+        return i % 2
+          ? change(who, { global: true, moderator: i % 4 === 1 })
+          : change(who, { rooms: i % 4 ? rooms : [...rooms].reverse(), moderator: true });
+      }),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(30).fill(200));
+    await f.resetState();
+  });
+
   it("draws a room's invite PNG once (it costs hundreds of ms of CPU: drawn per request, a cheap DoS)", async () => {
     const draw = jest.spyOn(qr, 'qrPng');
     const bodies = new Set<string>();
