@@ -3,10 +3,14 @@
  *
  * - `FUZZ_CASES`: total cases over the whole run (default 100 000), shared between the targets
  *   by the weights below, so each target's share scales with it.
- * - `FUZZ_SEED`: the random seed (default: time-based, printed in every summary so a run can be
- *   replayed exactly with the same value).
+ * - `FUZZ_SEED`: the random seed, printed in every summary so a run can be replayed exactly.
+ *   Default: derived from the checked-out commit, so CI runs of one commit try the same cases
+ *   and a new commit tries new ones (time-based outside a git checkout); `FUZZ_SEED=random`
+ *   picks a fresh one.
  * - `FUZZ_CASE_TIMEOUT_MS`: the time bound of one case (default 10 000, desktop's onion timeout).
  */
+
+import { execFileSync } from 'node:child_process';
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -17,7 +21,18 @@ function envInt(name: string, fallback: number): number {
 }
 
 export const TOTAL_CASES = envInt('FUZZ_CASES', 100_000);
-export const SEED = envInt('FUZZ_SEED', Date.now() % 2 ** 31);
+
+function defaultSeed(): number {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: 'pipe' });
+    return parseInt(head.slice(0, 7), 16);
+  } catch {
+    return Date.now() % 2 ** 31;
+  }
+}
+
+export const SEED =
+  process.env.FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : envInt('FUZZ_SEED', defaultSeed());
 export const CASE_TIMEOUT_MS = envInt('FUZZ_CASE_TIMEOUT_MS', 10_000);
 
 /** Share of TOTAL_CASES per target (sums to 1). */
