@@ -118,10 +118,11 @@ function splitTarget(target: string): { path: string; query: string } {
 /** The target as an HTTP client sends it: resolved and percent-encoded by the URL rules. */
 export function wireTarget(target: string): string {
   // An HTTP client must escape what cannot stand in a request line (URL parsing would drop
-  // tabs and newlines, and a raw one makes an impossible request).
+  // tabs and newlines, and a raw one makes an impossible request), a backslash, which URL
+  // parsing would turn into a slash, and `#`, which would end the path (clients send none).
   target = target.replace(
     // eslint-disable-next-line no-control-regex -- these are exactly the characters meant
-    /[\x00-\x20\x7f]/g,
+    /[\x00-\x20\x7f\\#]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
   );
   try {

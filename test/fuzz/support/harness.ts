@@ -151,6 +151,11 @@ export function judge(reply: FuzzReply, o: JudgeOptions): Outcome {
     else if (reply.status === 0 && !faults.length) faults.push('no response');
     else if (reply.status < 100) faults.push(`bogus status ${reply.status}`);
     const allowed = allowedStatuses(method, fullPath);
+    // Routes match the path's segments before percent-decoding (an encoded `/` stays inside its
+    // segment), and in an onion endpoint a `#` may end the path, as in a URL.
+    const alternatives = [fullPath.split('#')[0]];
+    if (target.startsWith('/')) alternatives.push(target.split('?')[0]);
+    for (const alt of alternatives) for (const s of allowedStatuses(method, alt)) allowed.add(s);
     for (const s of o.alsoAllowed ?? []) allowed.add(s);
     const v3Success = reply.via.startsWith('onion-v3') && reply.status === 200;
     if (
