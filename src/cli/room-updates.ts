@@ -2,7 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import type { Room } from '../rooms/room';
 import { UsersService } from '../users/users.service';
-import { ModeratorsService } from '../moderation/moderators.service';
+import { ModeratorsService, type RoleChange } from '../moderation/moderators.service';
+import type { User } from '../users/user';
 import { OverridesRepository } from '../moderation/overrides.repository';
 import {
   ModerationLogRepository,
@@ -84,6 +85,26 @@ export class RoomUpdates {
       });
   }
 
+  private async setGlobalRole(user: User, role: RoleChange): Promise<void> {
+    await this.moderators.setGlobalRole(user, role);
+    await this.record({
+      action: 'global_role',
+      roomId: null,
+      targetUserId: user.id,
+      details: { ...role },
+    });
+  }
+
+  private async setRoomRole(room: Room, user: User, role: RoleChange): Promise<void> {
+    await this.moderators.setRoomRole(room, user, role);
+    await this.record({
+      action: 'room_role',
+      roomId: room.id,
+      targetUserId: user.id,
+      details: { ...role },
+    });
+  }
+
   /** Room roles are visible unless `--hidden`; global ones hidden unless `--visible`. */
   private async addModerator(id: string, cmd: RoomUpdate, global: boolean, rooms: Room[]) {
     const user = await this.users.resolveTarget(id);
@@ -91,23 +112,11 @@ export class RoomUpdates {
     const visibility = role.visible ? 'visible' : 'hidden';
     const title = cmd.admin ? 'admin' : 'moderator';
     if (global) {
-      await this.moderators.setGlobalRole(user, role);
-      await this.record({
-        action: 'global_role',
-        roomId: null,
-        targetUserId: user.id,
-        details: role,
-      });
+      await this.setGlobalRole(user, role);
       this.out(`Added ${user.sessionId} as ${visibility} global ${title}`);
     }
     for (const room of rooms) {
-      await this.moderators.setRoomRole(room, user, role);
-      await this.record({
-        action: 'room_role',
-        roomId: room.id,
-        targetUserId: user.id,
-        details: role,
-      });
+      await this.setRoomRole(room, user, role);
       this.out(`Added ${user.sessionId} as ${visibility} ${title} of ${room.name} (${room.token})`);
     }
   }
@@ -119,26 +128,12 @@ export class RoomUpdates {
       const mods = users.filter((u) => u.moderator);
       if (!mods.length) this.out(`${id} was not a global moderator`);
       for (const user of mods) {
-        await this.moderators.setGlobalRole(user, NO_ROLE);
-        await this.record({
-          action: 'global_role',
-          roomId: null,
-          targetUserId: user.id,
-          details: NO_ROLE,
-        });
+        await this.setGlobalRole(user, NO_ROLE);
         this.out(`Removed ${user.sessionId} as global ${user.admin ? 'admin' : 'moderator'}`);
       }
     }
     for (const room of rooms) {
-      for (const user of users) {
-        await this.moderators.setRoomRole(room, user, NO_ROLE);
-        await this.record({
-          action: 'room_role',
-          roomId: room.id,
-          targetUserId: user.id,
-          details: NO_ROLE,
-        });
-      }
+      for (const user of users) await this.setRoomRole(room, user, NO_ROLE);
       this.out(`Removed ${id} as moderator/admin of ${room.name} (${room.token})`);
     }
   }
