@@ -55,6 +55,7 @@ export function installPipelineHook(
         user: origin.inherited.user,
         batch: true,
         memo: origin.inherited.memo,
+        batchDepth: origin.inherited.depth,
       };
       return done();
     }

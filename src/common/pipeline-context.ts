@@ -10,7 +10,7 @@ import type { Transport } from './request-context';
 export interface PipelineOrigin {
   transport: Transport;
   /** Present for /batch and /sequence sub-requests: the outer request's caller (or null). */
-  inherited?: { user: User | null; memo: RequestMemo };
+  inherited?: { user: User | null; memo: RequestMemo; depth: number };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface SogsRequestState {
   transport: Transport;
   /** A /batch or /sequence sub-request (runs as the outer caller). */
   batch?: boolean;
+  /** How many /batch or /sequence requests this one is inside (0 or absent: none). */
+  batchDepth?: number;
   /** Lookups shared with the other sub-requests of the same batch. */
   memo?: RequestMemo;
   /** The authenticated caller, or null for an anonymous request. */

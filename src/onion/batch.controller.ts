@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.tokens';
 import { JsonBody } from '../common/json-body';
 import { TEXT_PLAIN } from '../common/error-response';
 import { RequestMemo } from '../common/request-memo';
+import { SogsError } from '../common/sogs-error';
 import type { SogsRequest } from '../common/request-context';
 import { Public } from '../auth/route-auth.decorators';
 import { decodePath, roomTokenSegment, splitTarget } from '../common/paths';
@@ -23,6 +24,9 @@ function roomTokens(subs: SubRequest[]): string[] {
   }
   return tokens;
 }
+
+/** /batch and /sequence may nest (api.md §1: no client does); this deep at most. */
+const MAX_BATCH_DEPTH = 8;
 
 /** A sub-response as a batch item: JSON bodies inline, anything else base64 (api.md §1). */
 function toItem(res: SubResponse) {
@@ -51,7 +55,7 @@ export class BatchController {
   @Public()
   @HttpCode(200)
   batch(@JsonBody() body: unknown, @Req() req: SogsRequest) {
-    return this.run(this.parse(body), req, false);
+    return this.run(this.parse(body, req), req, false);
   }
 
   /** `POST /sequence`: as /batch, but stops after the first non-2xx response. */
@@ -59,10 +63,14 @@ export class BatchController {
   @Public()
   @HttpCode(200)
   sequence(@JsonBody() body: unknown, @Req() req: SogsRequest) {
-    return this.run(this.parse(body), req, true);
+    return this.run(this.parse(body, req), req, true);
   }
 
-  private parse(body: unknown) {
+  private parse(body: unknown, req: SogsRequest) {
+    // Each level re-reads the whole body below it: nesting is bounded, or one request could
+    // cost its size times its depth.
+    if ((req.sogs.batchDepth ?? 0) >= MAX_BATCH_DEPTH)
+      throw SogsError.badRequest(`Invalid batch request: nested more than ${MAX_BATCH_DEPTH} deep`);
     return parseBatch(body, this.config.limits.maxSubrequests);
   }
 
@@ -74,7 +82,11 @@ export class BatchController {
     if (new Set(tokens.map((t) => t.toLowerCase())).size > 1) {
       memo.prefetchRooms(tokens, (wanted) => this.rooms.findManyForCaller(wanted, userId));
     }
-    const origin = { transport: req.sogs.transport, inherited: { user: req.sogs.user, memo } };
+    const depth = (req.sogs.batchDepth ?? 0) + 1;
+    const origin = {
+      transport: req.sogs.transport,
+      inherited: { user: req.sogs.user, memo, depth },
+    };
     const out = [];
     for (const sub of subs) {
       const res = await this.dispatcher.dispatch(sub, origin);

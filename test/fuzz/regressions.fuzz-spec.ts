@@ -153,6 +153,32 @@ describe('fuzz regressions (direct access on)', () => {
     }
   });
 
+  it('refuses /batch nested more than 8 deep (was: every level re-read the body below it, seconds of CPU)', async () => {
+    let json: unknown = [{ method: 'GET', path: '/capabilities' }];
+    for (let i = 0; i < 9; i++) json = [{ method: 'POST', path: '/batch', json }];
+    const r = await f.send(
+      {
+        method: 'POST',
+        target: '/batch',
+        body: Buffer.from(JSON.stringify(json)),
+        headers: [['Content-Type', 'application/json']],
+      },
+      'inject',
+    );
+    type Item = { code: number; body: unknown };
+    let items = JSON.parse(r.body.toString()) as Item[];
+    let accepted = 1;
+    while (items[0].code === 200 && Array.isArray(items[0].body)) {
+      items = items[0].body as Item[];
+      accepted++;
+    }
+    expect(accepted).toBe(8);
+    expect(items[0].code).toBe(400);
+    expect(Buffer.from(items[0].body as string, 'base64').toString()).toBe(
+      'Invalid batch request: nested more than 8 deep',
+    );
+  });
+
   it('changes global and room roles concurrently without a deadlock (was: 500, rooms locked in different orders)', async () => {
     const change = (who: 'user' | 'user2' | 'mod', body: object) =>
       f.send(
