@@ -28,6 +28,11 @@ function roomTokens(subs: SubRequest[]): string[] {
 /** /batch and /sequence may nest (api.md §1: no client does); this deep at most. */
 const MAX_BATCH_DEPTH = 8;
 
+/** The nesting level of this /batch or /sequence: 1 when no other contains it. */
+function depthOf(req: SogsRequest): number {
+  return (req.sogs.batchDepth ?? 0) + 1;
+}
+
 /** A sub-response as a batch item: JSON bodies inline, anything else base64 (api.md §1). */
 function toItem(res: SubResponse) {
   if (res.code >= 500) {
@@ -69,7 +74,7 @@ export class BatchController {
   private parse(body: unknown, req: SogsRequest) {
     // Each level re-reads the whole body below it: nesting is bounded, or one request could
     // cost its size times its depth.
-    if ((req.sogs.batchDepth ?? 0) >= MAX_BATCH_DEPTH)
+    if (depthOf(req) > MAX_BATCH_DEPTH)
       throw SogsError.badRequest(`Invalid batch request: nested more than ${MAX_BATCH_DEPTH} deep`);
     return parseBatch(body, this.config.limits.maxSubrequests);
   }
@@ -82,10 +87,9 @@ export class BatchController {
     if (new Set(tokens.map((t) => t.toLowerCase())).size > 1) {
       memo.prefetchRooms(tokens, (wanted) => this.rooms.findManyForCaller(wanted, userId));
     }
-    const depth = (req.sogs.batchDepth ?? 0) + 1;
     const origin = {
       transport: req.sogs.transport,
-      inherited: { user: req.sogs.user, memo, depth },
+      inherited: { user: req.sogs.user, memo, depth: depthOf(req) },
     };
     const out = [];
     for (const sub of subs) {

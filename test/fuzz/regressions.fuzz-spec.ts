@@ -25,6 +25,20 @@ async function onion(
   return reply!;
 }
 
+/** POST of a JSON value through inject, optionally signed as one of the fixture identities. */
+function postJson(f: FuzzApp, target: string, value: unknown, as?: 'admin') {
+  return f.send(
+    {
+      method: 'POST',
+      target,
+      body: Buffer.from(JSON.stringify(value)),
+      headers: [['Content-Type', 'application/json']],
+      as,
+    },
+    'inject',
+  );
+}
+
 describe('fuzz regressions (direct access on)', () => {
   let f: FuzzApp;
   beforeAll(async () => {
@@ -118,15 +132,7 @@ describe('fuzz regressions (direct access on)', () => {
       path,
       b64: inner.frame.toString('base64'),
     }));
-    const r = await f.send(
-      {
-        method: 'POST',
-        target: '/batch',
-        body: Buffer.from(JSON.stringify(subs)),
-        headers: [['Content-Type', 'application/json']],
-      },
-      'inject',
-    );
+    const r = await postJson(f, '/batch', subs);
     expect(r.status).toBe(200);
     expect((JSON.parse(r.body.toString()) as { code: number }[]).map((i) => i.code)).toEqual([
       404, 404,
@@ -156,15 +162,7 @@ describe('fuzz regressions (direct access on)', () => {
   it('refuses /batch nested more than 8 deep (was: every level re-read the body below it, seconds of CPU)', async () => {
     let json: unknown = [{ method: 'GET', path: '/capabilities' }];
     for (let i = 0; i < 9; i++) json = [{ method: 'POST', path: '/batch', json }];
-    const r = await f.send(
-      {
-        method: 'POST',
-        target: '/batch',
-        body: Buffer.from(JSON.stringify(json)),
-        headers: [['Content-Type', 'application/json']],
-      },
-      'inject',
-    );
+    const r = await postJson(f, '/batch', json);
     type Item = { code: number; body: unknown };
     let items = JSON.parse(r.body.toString()) as Item[];
     let accepted = 1;
@@ -181,16 +179,7 @@ describe('fuzz regressions (direct access on)', () => {
 
   it('changes global and room roles concurrently without a deadlock (was: 500, rooms locked in different orders)', async () => {
     const change = (who: 'user' | 'user2' | 'mod', body: object) =>
-      f.send(
-        {
-          method: 'POST',
-          target: `/user/${f.sessionIdOf(who)}/moderator`,
-          body: Buffer.from(JSON.stringify(body)),
-          headers: [['Content-Type', 'application/json']],
-          as: 'admin',
-        },
-        'inject',
-      );
+      postJson(f, `/user/${f.sessionIdOf(who)}/moderator`, body, 'admin');
     const rooms = ['lobby', 'readonly', 'noupload'];
     const replies = await Promise.all(
       Array.from({ length: 30 }, (_, i) => {

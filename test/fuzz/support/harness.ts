@@ -331,22 +331,15 @@ export async function runTarget<C>(o: TargetOptions<C>): Promise<Summary> {
   const end = memory();
   const rssGrowthMb = baseline ? end.rss - baseline.rss : 0;
   const heapGrowthMb = baseline ? end.heap - baseline.heap : 0;
-  if (heapGrowthMb > HEAP_MARGIN_MB)
-    faults.push({
-      fault: `heap grew ${heapGrowthMb.toFixed(0)} MB`,
-      chunkSeed: 0,
-      chunkSize: 0,
-      index: -1,
-      value: null,
-    });
-  if (rssGrowthMb > RSS_MARGIN_MB)
-    faults.push({
-      fault: `rss grew ${rssGrowthMb.toFixed(0)} MB`,
-      chunkSeed: 0,
-      chunkSize: 0,
-      index: -1,
-      value: null,
-    });
+  for (const [what, grew, margin] of [
+    ['heap', heapGrowthMb, HEAP_MARGIN_MB],
+    ['rss', rssGrowthMb, RSS_MARGIN_MB],
+  ] as const) {
+    if (grew > margin) {
+      const fault = `${what} grew ${grew.toFixed(0)} MB`;
+      faults.push({ fault, chunkSeed: 0, chunkSize: 0, index: -1, value: null });
+    }
+  }
 
   latencies.sort((a, b) => a - b);
   const summary: Summary = {
