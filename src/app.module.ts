@@ -24,6 +24,7 @@ import { Dispatcher } from './onion/dispatcher';
 import { OnionService } from './onion/onion.service';
 import { OnionController } from './onion/onion.controller';
 import { BatchController } from './onion/batch.controller';
+import { PollSnapshotRepository } from './onion/poll-snapshot.repository';
 import { RoomStatsRepository } from './cli/room-stats.repository';
 import { MessagesModule } from './messages/messages.module';
 import { FilesModule } from './files/files.module';
@@ -109,6 +110,7 @@ export class AppModule {
       ],
       providers: [
         Dispatcher,
+        PollSnapshotRepository,
         OnionService,
         MaintenanceService,
         RouteTable,

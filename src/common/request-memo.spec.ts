@@ -1,41 +1,60 @@
-import { RequestMemo, type RoomForCaller } from './request-memo';
+import { RequestMemo, type PollSnapshot, type RoomForCaller } from './request-memo';
 import type { Room } from '../rooms/room';
 
 const found = (token: string): RoomForCaller => ({ room: { token } as Room, override: null });
+const snapshot = (rooms: [string, RoomForCaller][], dms: PollSnapshot['dms'] = null) => ({
+  rooms: new Map(rooms),
+  dms,
+});
 
-describe('RequestMemo.prefetchRooms', () => {
+describe('RequestMemo.prefetch', () => {
   it('answers later lookups from one load, case-insensitively, null for unknown rooms', async () => {
     const memo = new RequestMemo();
-    const loadAll = jest.fn(async (tokens: string[]) => {
-      expect(tokens).toEqual(['lobby', 'dev', 'nope']);
-      return new Map([
-        ['lobby', found('Lobby')],
-        ['dev', found('dev')],
-      ]);
+    const load = jest.fn(async (tokens: string[], withDms: boolean) => {
+      expect([tokens, withDms]).toEqual([['lobby', 'dev', 'nope'], true]);
+      return snapshot(
+        [
+          ['lobby', found('Lobby')],
+          ['dev', found('dev')],
+        ],
+        { inbox: 7, outbox: 0 },
+      );
     });
-    memo.prefetchRooms(['Lobby', 'dev', 'LOBBY', 'nope'], loadAll);
+    memo.prefetch(['Lobby', 'dev', 'LOBBY', 'nope'], true, load);
     const single = jest.fn(async () => found('x'));
     expect(await memo.room('lobby', single)).toEqual(found('Lobby'));
     expect(await memo.room('DEV', single)).toEqual(found('dev'));
     expect(await memo.room('nope', single)).toBeNull();
-    expect(loadAll).toHaveBeenCalledTimes(1);
+    expect(await memo.dmHighs()).toEqual({ inbox: 7, outbox: 0 });
+    expect(load).toHaveBeenCalledTimes(1);
     expect(single).not.toHaveBeenCalled();
   });
 
-  it('leaves tokens already looked up alone, and loads nothing when all are known', async () => {
+  it('has no DM highs unless asked for them, and forgets them when cleared', async () => {
+    const memo = new RequestMemo();
+    memo.prefetch(['a', 'b'], false, async () => snapshot([]));
+    expect(memo.dmHighs()).toBeUndefined();
+    memo.prefetch([], true, async () => snapshot([], { inbox: 1, outbox: 2 }));
+    expect(await memo.dmHighs()).toEqual({ inbox: 1, outbox: 2 });
+    memo.clear();
+    expect(memo.dmHighs()).toBeUndefined();
+  });
+
+  it('leaves what is already known alone, and loads nothing when all is known', async () => {
     const memo = new RequestMemo();
     await memo.room('lobby', async () => found('first'));
-    const loadAll = jest.fn(async () => new Map<string, RoomForCaller>());
-    memo.prefetchRooms(['lobby'], loadAll);
-    expect(loadAll).not.toHaveBeenCalled();
+    memo.prefetch([], true, async () => snapshot([], { inbox: 1, outbox: 1 }));
+    const load = jest.fn(async () => snapshot([]));
+    memo.prefetch(['lobby'], true, load);
+    expect(load).not.toHaveBeenCalled();
     expect(await memo.room('lobby', async () => found('second'))).toEqual(found('first'));
   });
 
   it('hands a failed load to the lookups that await it, and to no one else', async () => {
     const memo = new RequestMemo();
-    memo.prefetchRooms(['a', 'b'], () => Promise.reject(new Error('database down')));
+    memo.prefetch(['a', 'b'], true, () => Promise.reject(new Error('database down')));
     await expect(memo.room('a', async () => found('a'))).rejects.toThrow('database down');
-    memo.clear(); // 'b' is never awaited: no unhandled rejection may escape
+    memo.clear(); // 'b' and the DM highs are never awaited: no unhandled rejection may escape
     await new Promise((done) => setImmediate(done));
     expect(await memo.room('b', async () => found('b'))).toEqual(found('b'));
   });

@@ -4,11 +4,36 @@ import type { Override } from '../moderation/room-permissions';
 export type RoomForCaller = { room: Room; override: Override | null } | null;
 
 /**
+ * The caller's highest DM ids, received and sent (0 when none): a poll's `/inbox/since/:id` and
+ * `/outbox/since/:id` need no query when the id is at or past them.
+ */
+export interface DmHighs {
+  inbox: number;
+  outbox: number;
+}
+
+/** What a poll's sub-requests look up, read in one round trip before they run. */
+export interface PollSnapshot {
+  /** By lower-case token; absent = no such room. */
+  rooms: Map<string, RoomForCaller>;
+  /** Null unless asked for. */
+  dms: DmHighs | null;
+}
+
+/** A prefetched entry that no sub-request may await must not crash the process if it fails. */
+function quiet<T>(entry: Promise<T>): Promise<T> {
+  entry.catch(() => undefined);
+  return entry;
+}
+
+/**
  * Lookups shared by the sub-requests of one /batch or /sequence: a poll asks for the same rooms
- * (with the same caller's override) several times. Cleared after any sub-request that may write.
+ * (with the same caller's override) several times, and for the caller's DMs. Cleared after any
+ * sub-request that may write.
  */
 export class RequestMemo {
   private readonly rooms = new Map<string, Promise<RoomForCaller>>();
+  private dms?: Promise<DmHighs | null>;
 
   room(token: string, load: () => Promise<RoomForCaller>): Promise<RoomForCaller> {
     const key = token.toLowerCase();
@@ -17,30 +42,35 @@ export class RequestMemo {
     return hit;
   }
 
+  /** The prefetched DM highs; undefined when none were prefetched (or since cleared). */
+  dmHighs(): Promise<DmHighs | null> | undefined {
+    return this.dms;
+  }
+
   /**
-   * Looks up several rooms at once, ahead of the sub-requests that name them: `loadAll` answers
-   * for each (lower-case) token the same as `room()`'s loader would, null when there is no such
-   * room. Tokens already known are left as they are.
+   * Looks up several rooms, and the caller's DM highs if `withDms`, ahead of the sub-requests
+   * that need them: `load` answers for each (lower-case) token the same as `room()`'s loader
+   * would. What is already known is not asked for again.
    */
-  prefetchRooms(
+  prefetch(
     tokens: string[],
-    loadAll: (tokens: string[]) => Promise<Map<string, RoomForCaller>>,
+    withDms: boolean,
+    load: (tokens: string[], withDms: boolean) => Promise<PollSnapshot>,
   ): void {
     const wanted = [...new Set(tokens.map((t) => t.toLowerCase()))].filter(
       (t) => !this.rooms.has(t),
     );
-    if (wanted.length === 0) return;
-    const all = loadAll(wanted);
+    const dms = withDms && this.dms === undefined;
+    if (wanted.length === 0 && !dms) return;
+    const all = load(wanted, dms);
     for (const token of wanted) {
-      const entry = all.then((found) => found.get(token) ?? null);
-      // A failure reaches whichever sub-request awaits the entry; one that none awaits (a
-      // /sequence that stopped, a memo cleared by a write) must not crash the process.
-      entry.catch(() => undefined);
-      this.rooms.set(token, entry);
+      this.rooms.set(token, quiet(all.then((found) => found.rooms.get(token) ?? null)));
     }
+    if (dms) this.dms = quiet(all.then((found) => found.dms));
   }
 
   clear(): void {
     this.rooms.clear();
+    this.dms = undefined;
   }
 }

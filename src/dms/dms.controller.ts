@@ -9,6 +9,7 @@ import {
 } from '../auth/route-auth.decorators';
 import { clamp, pathId, queryInteger } from '../common/request-params';
 import type { User } from '../users/user';
+import type { SogsRequest } from '../common/request-context';
 import { DmsService } from './dms.service';
 
 const DEFAULT_LIMIT = 100;
@@ -42,7 +43,15 @@ export class DmsController {
   ) {
     // No DM id reaches past 2^53: nothing is newer than such an id.
     const after = pathId(id) ?? Number.MAX_SAFE_INTEGER;
-    return this.send(reply, this.dms.list(sideOf(reply), user, after, clampLimit(query)), true);
+    return this.send(reply, this.newer(reply, user, after, clampLimit(query)), true);
+  }
+
+  /** DMs past `after`; none without a query when a poll's snapshot shows nothing newer. */
+  private async newer(reply: FastifyReply, user: User, after: number, limit: number) {
+    const side = sideOf(reply);
+    const highs = await (reply.request as SogsRequest).sogs.memo?.dmHighs();
+    if (highs && after >= highs[side]) return [];
+    return this.dms.list(side, user, after, limit);
   }
 
   /**

@@ -9,20 +9,29 @@ import type { SogsRequest } from '../common/request-context';
 import { Public } from '../auth/route-auth.decorators';
 import { decodePath, roomTokenSegment, splitTarget } from '../common/paths';
 import { ROOM_TOKEN } from '../rooms/room';
-import { RoomsRepository } from '../rooms/rooms.repository';
 import { parseBatch } from './batch-request';
 import { Dispatcher, type SubRequest, type SubResponse } from './dispatcher';
+import { PollSnapshotRepository } from './poll-snapshot.repository';
 
-/** The valid room tokens the sub-requests' paths name (`/room/:token/…`), as decoded. */
-function roomTokens(subs: SubRequest[]): string[] {
+const DM_SINCE = /^\/(inbox|outbox)\/since\/[^/]+$/;
+
+/**
+ * What the sub-requests will look up: the valid room tokens their paths name (`/room/:token/…`),
+ * as decoded, and how many of them read the caller's inbox or outbox since an id.
+ */
+function lookups(subs: SubRequest[]): { tokens: string[]; dmReads: number } {
   const tokens: string[] = [];
+  let dmReads = 0;
   for (const sub of subs) {
     const url = Dispatcher.normaliseTarget(sub.target);
-    const segment = url === null ? null : roomTokenSegment(splitTarget(url).path);
+    if (url === null) continue;
+    const path = splitTarget(url).path;
+    if (sub.method === 'GET' && DM_SINCE.test(path)) dmReads++;
+    const segment = roomTokenSegment(path);
     const token = segment === null ? null : decodePath(segment);
     if (token !== null && ROOM_TOKEN.test(token)) tokens.push(token);
   }
-  return tokens;
+  return { tokens, dmReads };
 }
 
 /** /batch and /sequence may nest (api.md §1: no client does); this deep at most. */
@@ -51,7 +60,7 @@ function toItem(res: SubResponse) {
 export class BatchController {
   constructor(
     private readonly dispatcher: Dispatcher,
-    private readonly rooms: RoomsRepository,
+    private readonly snapshots: PollSnapshotRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -81,11 +90,13 @@ export class BatchController {
 
   private async run(subs: ReturnType<typeof parseBatch>, req: SogsRequest, stopOnError: boolean) {
     const memo = new RequestMemo();
-    // A poll names each of its rooms twice or more: one round trip reads them all.
-    const tokens = roomTokens(subs);
+    // A poll names each of its rooms twice, then its inbox and outbox: one round trip reads
+    // what would otherwise take one each.
+    const { tokens, dmReads } = lookups(subs);
     const userId = req.sogs.user?.id ?? null;
-    if (new Set(tokens.map((t) => t.toLowerCase())).size > 1) {
-      memo.prefetchRooms(tokens, (wanted) => this.rooms.findManyForCaller(wanted, userId));
+    const withDms = dmReads > 0 && userId !== null;
+    if (new Set(tokens.map((t) => t.toLowerCase())).size + (withDms ? dmReads : 0) > 1) {
+      memo.prefetch(tokens, withDms, (wanted, dms) => this.snapshots.load(wanted, userId, dms));
     }
     const origin = {
       transport: req.sogs.transport,

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Database, type Queryable } from '../db/database';
 import { ROOM_TOKEN, toRoom, type Room, type RoomRow } from './room';
 import type { Override } from '../moderation/room-permissions';
+import type { RoomForCaller } from '../common/request-memo';
 
 const ROOM_COLUMNS = `id, token, name, description, image_id, created, message_sequence, info_updates,
   active_users, default_read, default_accessible, default_write, default_upload`;
 
 /** A room with the caller's ($2) override row; built once, as it runs for every room request. */
-const FOR_CALLER = `SELECT ${ROOM_COLUMNS.split(',')
+export const ROOMS_FOR_CALLER = `SELECT ${ROOM_COLUMNS.split(',')
   .map((c) => `r.${c.trim()}`)
   .join(', ')},
        o.user_id IS NOT NULL AS o_exists, o.banned AS o_banned, o.read AS o_read,
@@ -15,10 +16,9 @@ const FOR_CALLER = `SELECT ${ROOM_COLUMNS.split(',')
        o.moderator AS o_moderator, o.admin AS o_admin, o.visible_mod AS o_visible_mod
   FROM rooms r
   LEFT JOIN user_permission_overrides o ON o.room_id = r.id AND o.user_id = $2`;
-const FIND_FOR_CALLER = `${FOR_CALLER} WHERE lower(r.token) = lower($1)`;
-const FIND_MANY_FOR_CALLER = `${FOR_CALLER} WHERE lower(r.token) = ANY($1::text[])`;
+const FIND_FOR_CALLER = `${ROOMS_FOR_CALLER} WHERE lower(r.token) = lower($1)`;
 
-interface CallerOverrideRow {
+export interface CallerOverrideRow {
   o_exists: boolean;
   o_banned: boolean;
   o_read: boolean | null;
@@ -37,10 +37,7 @@ export interface NewRoom {
   defaults?: Partial<Record<'read' | 'accessible' | 'write' | 'upload', boolean>>;
 }
 
-function toRoomForCaller(row: RoomRow & CallerOverrideRow): {
-  room: Room;
-  override: Override | null;
-} {
+export function toRoomForCaller(row: RoomRow & CallerOverrideRow): NonNullable<RoomForCaller> {
   const override: Override | null = row.o_exists
     ? {
         banned: row.o_banned,
@@ -75,27 +72,12 @@ export class RoomsRepository {
    * The room and the caller's override row in it, in one round trip: what every room route
    * needs before it runs. The override is null for anonymous callers and users without one.
    */
-  async findForCaller(
-    token: string,
-    userId: number | null,
-  ): Promise<{ room: Room; override: Override | null } | null> {
+  async findForCaller(token: string, userId: number | null): Promise<RoomForCaller> {
     const [row] = await this.db.query<RoomRow & CallerOverrideRow>(FIND_FOR_CALLER, [
       token,
       userId,
     ]);
     return row ? toRoomForCaller(row) : null;
-  }
-
-  /** findForCaller for several tokens in one round trip, by lower-case token; absent = none. */
-  async findManyForCaller(
-    tokens: string[],
-    userId: number | null,
-  ): Promise<Map<string, { room: Room; override: Override | null }>> {
-    const rows = await this.db.query<RoomRow & CallerOverrideRow>(FIND_MANY_FOR_CALLER, [
-      tokens.map((t) => t.toLowerCase()),
-      userId,
-    ]);
-    return new Map(rows.map((row) => [row.token.toLowerCase(), toRoomForCaller(row)]));
   }
 
   async list(): Promise<Room[]> {

@@ -1,6 +1,8 @@
 import { SessionIdentity } from '../support/client-crypto';
 import { ONION_AES, ONION_XCHACHA, type SogsClient } from '../support/sogs-client';
 import { RoomsRepository } from '../../src/rooms/rooms.repository';
+import { DmsRepository } from '../../src/dms/dms.repository';
+import { PollSnapshotRepository } from '../../src/onion/poll-snapshot.repository';
 import { TestApp } from '../support/test-app';
 
 interface Item {
@@ -55,20 +57,59 @@ describe('/batch and /sequence (api.md §1)', () => {
     );
   });
 
-  it('looks up all the rooms of a poll in one database round trip', async () => {
-    const rooms = t.app.get(RoomsRepository);
-    const many = jest.spyOn(rooms, 'findManyForCaller');
-    const one = jest.spyOn(rooms, 'findForCaller');
-    const r = await c.post('/batch', {
-      json: ['lobby', 'closed', 'nope'].flatMap((room) => [
-        { method: 'GET', path: `/room/${room}/pollInfo/0` },
-        { method: 'GET', path: `/room/${room}/messages/since/0?t=r&reactors=5` },
-      ]),
+  it("reads a poll's rooms, inbox and outbox highs in one round trip", async () => {
+    const snapshots = jest.spyOn(t.app.get(PollSnapshotRepository), 'load');
+    const one = jest.spyOn(t.app.get(RoomsRepository), 'findForCaller');
+    const dmList = jest.spyOn(t.app.get(DmsRepository), 'list');
+    const poll = (inbox: number, outbox: number) =>
+      c.post('/batch', {
+        json: [
+          ...['lobby', 'closed', 'nope'].flatMap((room) => [
+            { method: 'GET', path: `/room/${room}/pollInfo/0` },
+            { method: 'GET', path: `/room/${room}/messages/since/0?t=r&reactors=5` },
+          ]),
+          { method: 'GET', path: `/inbox/since/${inbox}` },
+          { method: 'GET', path: `/outbox/since/${outbox}` },
+        ],
+      });
+    const before = await poll(0, 0);
+    expect(before.json<Item[]>().map((i) => i.code)).toEqual([
+      200, 200, 403, 403, 404, 404, 304, 304,
+    ]);
+    expect([snapshots.mock.calls.length, one.mock.calls.length, dmList.mock.calls.length]).toEqual([
+      1, 0, 0,
+    ]);
+
+    // A DM to the poller, and one from it, sent in a batch whose later reads must see them.
+    const friend = SessionIdentity.random();
+    const toAdmin = await t
+      .client(friend)
+      .with({ via: ONION_AES })
+      .post(`/inbox/${admin.blindedId(t.keys.publicKey)}`, { json: { message: 'aGk=' } });
+    expect(toAdmin.status).toBe(201);
+    const sent = await c.post('/batch', {
+      json: [
+        { method: 'GET', path: '/outbox/since/0' },
+        {
+          method: 'POST',
+          path: `/inbox/${friend.blindedId(t.keys.publicKey)}`,
+          json: { message: 'aGk=' },
+        },
+        { method: 'GET', path: '/outbox/since/0' },
+      ],
     });
-    expect(r.json<Item[]>().map((i) => i.code)).toEqual([200, 200, 403, 403, 404, 404]);
-    expect([many.mock.calls.length, one.mock.calls.length]).toEqual([1, 0]);
-    many.mockRestore();
-    one.mockRestore();
+    expect(sent.json<Item[]>().map((i) => i.code)).toEqual([304, 201, 200]);
+
+    dmList.mockClear();
+    const after = (await poll(0, 0)).json<Item[]>();
+    expect(after.slice(6).map((i) => i.code)).toEqual([200, 200]);
+    expect(dmList).toHaveBeenCalledTimes(2);
+    const [inboxHigh, outboxHigh] = after.slice(6).map((i) => (i.body as { id: number }[])[0].id);
+    dmList.mockClear();
+    const upToDate = (await poll(inboxHigh, outboxHigh)).json<Item[]>();
+    expect(upToDate.slice(6).map((i) => i.code)).toEqual([304, 304]);
+    expect(dmList).not.toHaveBeenCalled();
+    [snapshots, one, dmList].forEach((spy) => spy.mockRestore());
   });
 
   it('/sequence stops after the first non-2xx response', async () => {
