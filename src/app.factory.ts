@@ -9,16 +9,14 @@ import { AuthService } from './auth/auth.service';
 import { installPipelineHook } from './auth/pipeline.hook';
 import { UsersService } from './users/users.service';
 import { RouteTable } from './common/route-table';
+import { InProcessLane } from './onion/in-process-lane';
 import { installLoadShedding, serverTimeouts } from './server/http-limits';
+import { jsonLabel, MAX_BODY, normaliseContentType, ROUTER_OPTIONS } from './server/router-options';
 import { requestDuration } from './metrics/metrics';
 import type { SogsRequest } from './common/request-context';
 import { sendError } from './common/error-response';
 import { SogsError } from './common/sogs-error';
 import { INVALID_PATH_ENCODING } from './common/paths';
-
-/** Onion requests are at most this large (onion.md §9); so is any other body. */
-export const MAX_BODY = 10_485_760;
-const MEDIA_TYPE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;.*)?$/;
 
 /**
  * Builds the HTTP application: Fastify without its request logger (it would log client
@@ -34,9 +32,7 @@ export async function createApp(
     logger: false,
     bodyLimit: MAX_BODY,
     trustProxy: false,
-    // Path parameters are checked by the routes (404 when they do not match); a long one, such
-    // as a percent-encoded 12-emoji reaction, must not get Fastify's 414 instead.
-    routerOptions: { maxParamLength: MAX_BODY },
+    routerOptions: { ...ROUTER_OPTIONS },
     // A path that is not valid percent-encoding never reaches a route: answer it as the
     // pipeline would (plain text), not with Fastify's JSON error.
     frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
@@ -57,10 +53,7 @@ export async function createApp(
   // Hooks take Fastify's `done` callback rather than being async: they run for every replayed
   // sub-request too, and a promise per hook is a measurable share of that.
   fastify.addHook('onRequest', (request, _reply, done) => {
-    const type = request.headers['content-type'];
-    if (type === undefined || !MEDIA_TYPE.test(type)) {
-      request.headers['content-type'] = 'application/octet-stream';
-    }
+    normaliseContentType(request.headers);
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -77,14 +70,16 @@ export async function createApp(
     done();
   });
   fastify.addHook('onSend', (_req, reply, payload, done) => {
-    const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('application/json')) {
-      reply.header('content-type', 'application/json');
-    }
+    const json = jsonLabel(reply.getHeader('content-type'));
+    if (json) reply.header('content-type', json);
     done(null, payload);
   });
   const routes = app.get(RouteTable);
-  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  const lane = app.get(InProcessLane);
+  fastify.addHook('onRoute', (route) => {
+    routes.add(route.method, route.url);
+    lane.add(route);
+  });
   installLoadShedding(fastify, deps.config.limits.maxInFlight);
   installPipelineHook(fastify, app.get(AuthService), app.get<AppConfig>(APP_CONFIG));
   await app.init();

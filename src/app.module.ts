@@ -25,6 +25,7 @@ import { OnionService } from './onion/onion.service';
 import { OnionController } from './onion/onion.controller';
 import { BatchController } from './onion/batch.controller';
 import { PollSnapshotRepository } from './onion/poll-snapshot.repository';
+import { InProcessLane } from './onion/in-process-lane';
 import { RoomStatsRepository } from './cli/room-stats.repository';
 import { MessagesModule } from './messages/messages.module';
 import { FilesModule } from './files/files.module';
@@ -110,6 +111,7 @@ export class AppModule {
       ],
       providers: [
         Dispatcher,
+        InProcessLane,
         PollSnapshotRepository,
         OnionService,
         MaintenanceService,

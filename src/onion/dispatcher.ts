@@ -7,6 +7,7 @@ import { ReplayRequest } from '../common/replay-request';
 import { TEXT_PLAIN } from '../common/error-response';
 import { decodePath, encodePath, routedUrl, splitTarget } from '../common/paths';
 import { ReplayResponse, type ReplayedResponse } from './replay-response';
+import { InProcessLane } from './in-process-lane';
 
 /** A request to run inside the server: from an onion envelope, /batch or /sequence. */
 export interface SubRequest {
@@ -61,7 +62,10 @@ export class Dispatcher {
   private routing?: (req: IncomingMessage, res: ServerResponse) => void;
   private readonly logger = new Logger('Dispatcher');
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly lane: InProcessLane,
+  ) {}
 
   /** Null when the target's path is not valid percent-encoded UTF-8. */
   static normaliseTarget(target: string): string | null {
@@ -84,26 +88,41 @@ export class Dispatcher {
     }
     headers['content-type'] ??= req.defaultContentType;
     if (req.body.length) headers['content-length'] = String(req.body.length);
-    const raw = new ReplayRequest(req.method, routedUrl(url), headers, req.body, {
-      ...origin,
-      sent: { query: splitTarget(req.target).query, body: req.body },
-    });
-    const out = new ReplayResponse();
-    this.routing ??= this.adapterHost.httpAdapter.getInstance<FastifyInstance>().routing;
-    let res: ReplayedResponse;
+    const routed = routedUrl(url);
+    let res: ReplayedResponse | SubResponse | null = null;
     try {
-      // Both sides are duck-typed: Fastify uses only what they implement.
-      this.routing(raw as unknown as IncomingMessage, out as unknown as ServerResponse);
-      res = await out.result;
+      if (origin.inherited && req.method === 'GET') {
+        res = await this.lane.run(routed, headers, origin.transport, origin.inherited);
+      }
+      res ??= await this.replay(req, routed, headers, origin);
     } catch (err) {
       this.logger.error(`replayed request failed: ${(err as Error).name}`);
       return { code: 500, headers: { 'content-type': TEXT_PLAIN }, body: Buffer.alloc(0) };
     }
+    if ('code' in res) return res;
     const outHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(res.headers)) {
       if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;
       outHeaders[name] = Array.isArray(value) ? value.join(', ') : String(value);
     }
     return { code: res.statusCode, headers: outHeaders, body: res.body };
+  }
+
+  /** Runs the request through Fastify's router with an in-memory request/response pair. */
+  private replay(
+    req: SubRequest,
+    url: string,
+    headers: Record<string, string>,
+    origin: PipelineOrigin,
+  ): Promise<ReplayedResponse> {
+    const raw = new ReplayRequest(req.method, url, headers, req.body, {
+      ...origin,
+      sent: { query: splitTarget(req.target).query, body: req.body },
+    });
+    const out = new ReplayResponse();
+    this.routing ??= this.adapterHost.httpAdapter.getInstance<FastifyInstance>().routing;
+    // Both sides are duck-typed: Fastify uses only what they implement.
+    this.routing(raw as unknown as IncomingMessage, out as unknown as ServerResponse);
+    return out.result;
   }
 }
