@@ -119,7 +119,8 @@ export class AppModule {
         HealthRepository,
         MetricsService,
         { provide: APP_GUARD, useClass: SogsGuard },
-        { provide: APP_FILTER, useClass: SogsExceptionFilter },
+        SogsExceptionFilter,
+        { provide: APP_FILTER, useExisting: SogsExceptionFilter },
       ],
     };
   }

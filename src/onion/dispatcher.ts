@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { PipelineOrigin } from '../common/pipeline-context';
+import type { PipelineOrigin, ReplayedRequest } from '../common/pipeline-context';
 import { ReplayRequest } from '../common/replay-request';
 import { TEXT_PLAIN } from '../common/error-response';
 import { decodePath, encodePath, routedUrl, splitTarget } from '../common/paths';
@@ -89,12 +89,15 @@ export class Dispatcher {
     headers['content-type'] ??= req.defaultContentType;
     if (req.body.length) headers['content-length'] = String(req.body.length);
     const routed = routedUrl(url);
-    let res: ReplayedResponse | SubResponse | null = null;
+    const replayed: ReplayedRequest = {
+      ...origin,
+      sent: { query: splitTarget(req.target).query, body: req.body },
+    };
+    let res: ReplayedResponse | SubResponse | null;
     try {
-      if (origin.inherited && req.method === 'GET') {
-        res = await this.lane.run(routed, headers, origin.transport, origin.inherited);
-      }
-      res ??= await this.replay(req, routed, headers, origin);
+      res =
+        (await this.lane.run(req.method, routed, headers, req.body, replayed)) ??
+        (await this.replay(req.method, routed, headers, req.body, replayed));
     } catch (err) {
       this.logger.error(`replayed request failed: ${(err as Error).name}`);
       return { code: 500, headers: { 'content-type': TEXT_PLAIN }, body: Buffer.alloc(0) };
@@ -110,15 +113,13 @@ export class Dispatcher {
 
   /** Runs the request through Fastify's router with an in-memory request/response pair. */
   private replay(
-    req: SubRequest,
+    method: string,
     url: string,
     headers: Record<string, string>,
-    origin: PipelineOrigin,
+    body: Buffer,
+    origin: ReplayedRequest,
   ): Promise<ReplayedResponse> {
-    const raw = new ReplayRequest(req.method, url, headers, req.body, {
-      ...origin,
-      sent: { query: splitTarget(req.target).query, body: req.body },
-    });
+    const raw = new ReplayRequest(method, url, headers, body, origin);
     const out = new ReplayResponse();
     this.routing ??= this.adapterHost.httpAdapter.getInstance<FastifyInstance>().routing;
     // Both sides are duck-typed: Fastify uses only what they implement.

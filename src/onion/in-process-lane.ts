@@ -1,8 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { RouteOptions } from 'fastify';
 import FindMyWay from 'find-my-way';
-import type { PipelineOrigin } from '../common/pipeline-context';
-import type { SogsRequestState, Transport } from '../common/request-context';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { AuthService } from '../auth/auth.service';
+import { startPipeline } from '../auth/pipeline.hook';
+import type { ReplayedRequest } from '../common/pipeline-context';
+import type { SogsRequestState } from '../common/request-context';
+import { SogsExceptionFilter } from '../common/sogs-exception.filter';
 import { requestDuration } from '../metrics/metrics';
 import { normaliseContentType, ROUTER_OPTIONS } from '../server/router-options';
 import type { SubResponse } from './dispatcher';
@@ -17,37 +23,53 @@ interface Route {
   pattern: string;
 }
 
+/** The POST routes that run here: a batch writes nothing itself (its sub-requests choose). */
+const BATCH_ROUTES = new Set(['/batch', '/sequence']);
+
 /**
- * Runs a /batch or /sequence GET sub-request straight through the handler Nest registered for
- * its route, without Fastify's request lifecycle around it: a poll is ten such reads, and the
- * lifecycle (hooks, request and reply objects, the in-memory socket) cost more than the reads.
+ * Runs a replayed request (an onion request's inner request, a /batch or /sequence
+ * sub-request) straight through the handler Nest registered for its route, without Fastify's
+ * request lifecycle around it: a poll is one onion request holding a /batch of ten reads, and
+ * the lifecycle (hooks, request and reply objects, the in-memory socket) cost more than the reads.
+ * It takes reads (GET) and batches (POST /batch, /sequence); writes keep the full pipeline.
  *
  * What the lifecycle does for such a request is done here the same way: routing with the same
- * router and options, the query parsed by the same parser, the Content-Type hook, the caller and
- * memo taken from the outer request (the pipeline hook's batch case), the reply's body rules
- * (sub-reply.ts) and the request metric. Anything else — a path no GET route matches, an empty
- * path parameter — is left to the full pipeline (`run` answers null).
+ * router and options, the query parsed by the same parser, the Content-Type hook, the pipeline's
+ * first step (`startPipeline`: the caller, signed or inherited), errors through the same filter,
+ * the reply's body rules (sub-reply.ts) and the request metric. Anything else — a path no such
+ * route matches, an empty path parameter — is left to the full pipeline (`run` answers null).
  */
 @Injectable()
 export class InProcessLane {
   private readonly router = FindMyWay({ ...ROUTER_OPTIONS });
 
-  /** Records a route as Fastify registers it (its onRoute hook); only GET routes run here. */
+  constructor(
+    private readonly auth: AuthService,
+    private readonly filter: SogsExceptionFilter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Records a route as Fastify registers it (its onRoute hook). */
   add(route: RouteOptions): void {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (!methods.includes('GET')) return;
     const entry: Route = { handler: route.handler as unknown as RouteHandler, pattern: route.url };
-    this.router.on('GET', route.url, () => undefined, entry);
+    if (methods.includes('GET')) this.router.on('GET', route.url, () => undefined, entry);
+    if (methods.includes('POST') && BATCH_ROUTES.has(route.url)) {
+      this.router.on('POST', route.url, () => undefined, entry);
+    }
   }
 
   /** `url` as routed (`routedUrl`); `headers` lower-case. Null: not for this lane. */
   async run(
+    method: string,
     url: string,
     headers: Record<string, string>,
-    transport: Transport,
-    inherited: NonNullable<PipelineOrigin['inherited']>,
+    body: Buffer,
+    origin: ReplayedRequest,
   ): Promise<SubResponse | null> {
-    const found = this.router.find('GET', url);
+    // Fastify reads no body for a GET, and an empty POST body is not a batch.
+    if (method !== 'GET' && !(method === 'POST' && body.length > 0)) return null;
+    const found = this.router.find(method, url);
     if (!found) return null;
     for (const name in found.params) {
       // Nest sends an empty parameter to the not-found handler; the full pipeline does that.
@@ -56,28 +78,31 @@ export class InProcessLane {
     const route = found.store as Route;
     const started = performance.now();
     normaliseContentType(headers);
-    const sogs: SogsRequestState = {
-      transport,
-      user: inherited.user,
-      batch: true,
-      memo: inherited.memo,
-      batchDepth: inherited.depth,
-    };
     const request = {
-      method: 'GET',
+      method,
       url,
       headers,
       params: found.params,
       query: found.searchParams,
-      body: undefined,
-      raw: { method: 'GET', url, headers },
-      sogs,
+      body: method === 'GET' ? undefined : body,
+      raw: { method, url, headers },
+      sogs: undefined as SogsRequestState | undefined,
     };
     const reply = new SubReply(request);
-    await route.handler(request, reply);
+    let refused = false;
+    try {
+      const { state, caller } = startPipeline(this.auth, this.config, { ...request, origin });
+      request.sogs = state;
+      if (caller) state.user = await caller;
+    } catch (err) {
+      refused = true;
+      void this.filter.catch(err, new ExecutionContextHost([request, reply]));
+    }
+    if (!refused) await route.handler(request, reply);
     const res = await reply.result;
+    const transport = request.sogs?.batch ? 'batch' : (request.sogs?.transport ?? 'direct');
     requestDuration.observe(
-      { route: route.pattern, method: 'GET', status: String(res.code), transport: 'batch' },
+      { route: route.pattern, method, status: String(res.code), transport },
       (performance.now() - started) / 1000,
     );
     return res;

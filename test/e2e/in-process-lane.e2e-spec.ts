@@ -1,8 +1,8 @@
-import { SessionIdentity } from '../support/client-crypto';
+import { SessionIdentity, sogsHeaders } from '../support/client-crypto';
 import { ONION_AES } from '../support/sogs-client';
 import { ROUTES } from '../support/spec-routes';
 import { TestApp } from '../support/test-app';
-import { Dispatcher, type SubResponse } from '../../src/onion/dispatcher';
+import { Dispatcher, type SubRequest, type SubResponse } from '../../src/onion/dispatcher';
 import { InProcessLane } from '../../src/onion/in-process-lane';
 import { RequestMemo } from '../../src/common/request-memo';
 import type { User } from '../../src/users/user';
@@ -87,30 +87,66 @@ describe('the in-process lane answers exactly as the full pipeline', () => {
     return [...out, ...extras];
   }
 
-  async function both(target: string, user: User | null): Promise<[SubResponse, SubResponse]> {
+  type Origin = Parameters<Dispatcher['dispatch']>[1];
+  type Made = { sub: SubRequest; origin: Origin };
+
+  /** The same request run twice, made afresh each time (a signature's nonce is single-use). */
+  async function both(make: () => Made): Promise<[Shown, Shown, boolean]> {
     const dispatcher = t.app.get(Dispatcher);
-    const lane = t.app.get(InProcessLane);
-    const sub = {
-      method: 'GET',
-      target,
-      headers: {},
-      body: Buffer.alloc(0),
-      defaultContentType: 'application/json',
-    };
-    const origin = () => ({
-      transport: 'onion' as const,
-      inherited: { user, memo: new RequestMemo(), depth: 1 },
-    });
-    const run = jest.spyOn(lane, 'run');
-    const inProcess = await dispatcher.dispatch(sub, origin());
+    const run = jest.spyOn(t.app.get(InProcessLane), 'run');
+    const first = make();
+    const inProcess = await dispatcher.dispatch(first.sub, first.origin);
     const laneTook = (await run.mock.results[0].value) !== null;
     run.mockResolvedValue(null);
-    const replayed = await dispatcher.dispatch(sub, origin());
+    const second = make();
+    const replayed = await dispatcher.dispatch(second.sub, second.origin);
     run.mockRestore();
-    return [{ ...inProcess, laneTook } as SubResponse, { ...replayed, laneTook } as SubResponse];
+    return [show(inProcess), show(replayed), laneTook];
   }
 
-  it('for every GET route, parameter and caller', async () => {
+  type Shown = { code: number; headers: Record<string, string>; body: string };
+  const show = (r: SubResponse): Shown => ({
+    code: r.code,
+    headers: r.headers,
+    body: r.body.toString('base64'),
+  });
+
+  const request = (
+    method: string,
+    target: string,
+    headers: Record<string, string> = {},
+    body = Buffer.alloc(0),
+  ): SubRequest => ({ method, target, headers, body, defaultContentType: 'application/json' });
+
+  const inherited = (user: User | null): Origin => ({
+    transport: 'onion',
+    inherited: { user, memo: new RequestMemo(), depth: 1 },
+  });
+
+  /** Headers signed by `who` for this request (fresh nonce), or signed over another path. */
+  const signed = (
+    who: SessionIdentity,
+    method: string,
+    target: string,
+    body?: Buffer,
+    signedPath?: string,
+  ) =>
+    sogsHeaders({
+      identity: who,
+      serverPubkey: t.keys.publicKey,
+      method,
+      path: target,
+      body,
+      mode: 'blinded',
+      timestamp: Math.floor(t.clock.now()),
+      signedPath,
+    });
+
+  function expectSame(label: string, [a, b]: [Shown, Shown, boolean]) {
+    expect({ label, ...a }).toEqual({ label, ...b });
+  }
+
+  it('for every GET route, parameter and caller of a /batch', async () => {
     const callers: [string, User | null][] = [
       ['anonymous', null],
       ['alice', await t.userOf(alice)],
@@ -119,19 +155,76 @@ describe('the in-process lane answers exactly as the full pipeline', () => {
     let taken = 0;
     for (const target of targets()) {
       for (const [who, user] of callers) {
-        const [inProcess, replayed] = await both(target, user);
-        if ((inProcess as SubResponse & { laneTook: boolean }).laneTook) taken++;
-        const show = (r: SubResponse) => ({
-          who,
-          target,
-          code: r.code,
-          headers: r.headers,
-          body: r.body.toString('base64'),
-        });
-        expect(show(inProcess)).toEqual(show(replayed));
+        const result = await both(() => ({ sub: request('GET', target), origin: inherited(user) }));
+        if (result[2]) taken++;
+        expectSame(`${who} ${target}`, result);
       }
     }
     // The lane really ran most of them (not everything fell back to the full pipeline).
     expect(taken).toBeGreaterThan(200);
+  });
+
+  it('for every GET route as an onion request: signed, anonymous, forged or malformed', async () => {
+    const onion: Origin = { transport: 'onion' };
+    let taken = 0;
+    for (const target of targets()) {
+      const cases: [string, () => Record<string, string>][] = [
+        ['signed', () => signed(alice, 'GET', target)],
+        ['anonymous', () => ({})],
+        ['forged', () => signed(alice, 'GET', target, undefined, '/elsewhere')],
+        ['malformed', () => ({ ...signed(alice, 'GET', target), 'X-SOGS-Pubkey': 'zz' })],
+      ];
+      for (const [label, headers] of cases) {
+        const result = await both(() => ({
+          sub: request('GET', target, headers()),
+          origin: onion,
+        }));
+        if (result[2]) taken++;
+        expectSame(`${label} ${target}`, result);
+      }
+    }
+    expect(taken).toBeGreaterThan(250);
+  });
+
+  it('for /batch and /sequence as onion requests and inside each other', async () => {
+    const poll = JSON.stringify([
+      { method: 'GET', path: '/capabilities' },
+      { method: 'GET', path: '/room/lobby/pollInfo/0' },
+      { method: 'GET', path: '/room/lobby/messages/since/0?t=r&reactors=5' },
+      { method: 'GET', path: '/room/closed/messages/since/0?t=r&reactors=5' },
+      { method: 'GET', path: '/inbox/since/0' },
+      { method: 'GET', path: '/outbox/since/0' },
+      { method: 'POST', path: '/batch', json: [{ method: 'GET', path: '/room/nope' }] },
+    ]);
+    const bodies = [poll, '[]', 'not json', '{"a":1}', '[{"method":"GET"}]'];
+    const onion: Origin = { transport: 'onion' };
+    for (const target of ['/batch', '/sequence']) {
+      for (const text of bodies) {
+        const body = Buffer.from(text);
+        const cases: [string, () => Made][] = [
+          [
+            'signed',
+            () => ({
+              sub: request('POST', target, signed(mod, 'POST', target, body), body),
+              origin: onion,
+            }),
+          ],
+          ['anonymous', () => ({ sub: request('POST', target, {}, body), origin: onion })],
+          [
+            'forged',
+            () => ({
+              sub: request('POST', target, signed(mod, 'POST', target, Buffer.from('x')), body),
+              origin: onion,
+            }),
+          ],
+          [
+            'inside a batch',
+            () => ({ sub: request('POST', target, {}, body), origin: inherited(null) }),
+          ],
+        ];
+        for (const [label, make] of cases)
+          expectSame(`${label} ${target} ${text}`, await both(make));
+      }
+    }
   });
 });
