@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -66,6 +66,29 @@ async function serverEnv(databaseUrl: string, workers: number) {
 
 describe('faults: crashed processes and a restarted database (issue 8)', () => {
   beforeAll(() => sodiumReady());
+
+  it('a single worker runs under the heap limit and is replaced when it dies', async () => {
+    const db = await createTestDatabase();
+    const s = await serverEnv(db.url, 1);
+    const argv = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    try {
+      const server = await ServerProcess.start(s.env);
+      const [worker] = childrenOf(server.pid);
+      expect(argv(worker)).toContain('--max-old-space-size=1024');
+      process.kill(worker, 'SIGKILL');
+      await until('another worker serves', async () => {
+        const now = childrenOf(server.pid);
+        return now.length === 1 && now[0] !== worker && (await s.readyz().catch(() => 0)) === 200;
+      });
+      expect(await server.stop()).toBe(0);
+      // An operator's own limit (NODE_OPTIONS or node's command line) is left as it is.
+      const own = await ServerProcess.start({ ...s.env, NODE_OPTIONS: '--max-old-space-size=300' });
+      expect(argv(childrenOf(own.pid)[0]).join(' ')).not.toContain('max-old-space-size');
+      await own.stop();
+    } finally {
+      await db.drop();
+    }
+  });
 
   it('kill -9 of a worker, then of the whole server, mid-burst: no acknowledged post lost, none duplicated', async () => {
     const db = await createTestDatabase();
