@@ -12,7 +12,7 @@ import { RouteTable } from './common/route-table';
 import { InProcessLane } from './onion/in-process-lane';
 import { installLoadShedding, serverTimeouts } from './server/http-limits';
 import { jsonLabel, MAX_BODY, normaliseContentType, ROUTER_OPTIONS } from './server/router-options';
-import { requestDuration } from './metrics/metrics';
+import { observeRequest } from './metrics/metrics';
 import type { SogsRequest } from './common/request-context';
 import { sendError } from './common/error-response';
 import { SogsError } from './common/sogs-error';
@@ -58,7 +58,7 @@ export async function createApp(
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const sogs = (request as Partial<SogsRequest>).sogs;
-    requestDuration.observe(
+    observeRequest(
       {
         route: request.routeOptions.url ?? '(no route)',
         method: request.method,

@@ -212,3 +212,21 @@ describe('key derivation failures', () => {
     expect(() => onionEncrypt('xchacha20', key, Buffer.alloc(1), new Uint8Array(12))).toThrow();
   });
 });
+
+describe('onionEncrypt without a given IV or nonce', () => {
+  it('uses a fresh one every time, across many refills of the random pool', () => {
+    const key = randomBytes(32);
+    for (const [cipher, size] of [
+      ['aes-gcm', 12],
+      ['xchacha20', 24],
+    ] as const) {
+      const seen = new Set<string>();
+      for (let i = 0; i < 2000; i++) {
+        const sealed = onionEncrypt(cipher, key, Buffer.from('same'));
+        seen.add(sealed.subarray(0, size).toString('hex'));
+        expect(onionDecrypt(cipher, key, sealed)).toEqual(Buffer.from('same'));
+      }
+      expect(seen.size).toBe(2000);
+    }
+  });
+});

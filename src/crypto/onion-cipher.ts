@@ -6,7 +6,7 @@ import {
   createPrivateKey,
   createPublicKey,
   diffieHellman,
-  randomBytes,
+  randomFillSync,
   type KeyObject,
 } from 'node:crypto';
 import { asBuffer } from './encoding';
@@ -137,6 +137,24 @@ export function onionDecrypt(cipher: OnionCipher, key: Uint8Array, data: Buffer)
   }
 }
 
+/**
+ * Random bytes for IVs and nonces, drawn from the CSPRNG a page at a time and each handed out
+ * once: one reply needs 12 or 24, and a call into OpenSSL per reply cost more than the cipher.
+ */
+const randomPool = Buffer.alloc(4096);
+let randomUsed = randomPool.length;
+
+function freshRandom(n: number): Buffer {
+  if (randomUsed + n > randomPool.length) {
+    randomFillSync(randomPool);
+    randomUsed = 0;
+  }
+  const out = Buffer.from(randomPool.subarray(randomUsed, randomUsed + n));
+  randomPool.fill(0, randomUsed, randomUsed + n);
+  randomUsed += n;
+  return out;
+}
+
 /** Encrypts in the same layout; a fresh random IV/nonce unless one is given (tests). */
 export function onionEncrypt(
   cipher: OnionCipher,
@@ -145,12 +163,12 @@ export function onionEncrypt(
   nonceOrIv?: Uint8Array,
 ): Buffer {
   if (cipher === 'aes-gcm') {
-    const iv = nonceOrIv ?? randomBytes(AES_IV);
+    const iv = nonceOrIv ?? freshRandom(AES_IV);
     if (iv.length !== AES_IV) throw new RangeError('AES-GCM IV must be 12 bytes');
     const c = createCipheriv('aes-256-gcm', key, iv);
     return Buffer.concat([iv, c.update(plaintext), c.final(), c.getAuthTag()]);
   }
-  const nonce = nonceOrIv ?? randomBytes(XCHACHA_NONCE);
+  const nonce = nonceOrIv ?? freshRandom(XCHACHA_NONCE);
   if (nonce.length !== XCHACHA_NONCE) throw new RangeError('XChaCha20 nonce must be 24 bytes');
   const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, null, null, nonce, key);
   return Buffer.concat([nonce, ct]);

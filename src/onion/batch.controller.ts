@@ -52,7 +52,7 @@ function toItem(res: SubResponse) {
   return {
     code: res.code,
     headers: res.headers,
-    body: json ? JSON.parse(res.body.toString('utf8')) : res.body.toString('base64'),
+    body: json ? (res.json ?? JSON.parse(res.body.toString('utf8'))) : res.body.toString('base64'),
   };
 }
 

@@ -26,6 +26,11 @@ export interface SubResponse {
   /** Lower-case names, without `content-length` and hop-by-hop headers. */
   headers: Record<string, string>;
   body: Buffer;
+  /**
+   * The value a route sent as JSON when it ran in process (in-process-lane.ts): a /batch item
+   * takes it as it is, and `body` is serialised from it only if read.
+   */
+  json?: unknown;
 }
 
 const DROPPED_REQUEST_HEADERS = new Set([
@@ -47,6 +52,9 @@ const REFUSED = /^\/(oxen|loki|admin)(\/|$)/;
  * would slip past REFUSED).
  */
 const DOT_SEGMENT = /\/\.\.?(\/|$)/;
+
+/** A path that decoding and re-encoding leave as it is (no `%`, only unreserved characters). */
+const UNCHANGED_PATH = /^\/[\w\-.!~*'()/]*$/;
 
 function plain(code: number, text: string): SubResponse {
   return { code, headers: { 'content-type': TEXT_PLAIN }, body: Buffer.from(text) };
@@ -70,6 +78,7 @@ export class Dispatcher {
   /** Null when the target's path is not valid percent-encoded UTF-8. */
   static normaliseTarget(target: string): string | null {
     const { path, query } = splitTarget(target);
+    if (UNCHANGED_PATH.test(path)) return query ? target : path;
     const decoded = decodePath(path);
     if (decoded === null || !decoded.startsWith('/')) return null;
     const encoded = encodePath(decoded);

@@ -9,7 +9,7 @@ import { startPipeline } from '../auth/pipeline.hook';
 import type { ReplayedRequest } from '../common/pipeline-context';
 import type { SogsRequestState } from '../common/request-context';
 import { SogsExceptionFilter } from '../common/sogs-exception.filter';
-import { requestDuration } from '../metrics/metrics';
+import { observeRequest } from '../metrics/metrics';
 import { normaliseContentType, ROUTER_OPTIONS } from '../server/router-options';
 import type { SubResponse } from './dispatcher';
 import { SubReply } from './sub-reply';
@@ -101,7 +101,7 @@ export class InProcessLane {
     if (!refused) await route.handler(request, reply);
     const res = await reply.result;
     const transport = request.sogs?.batch ? 'batch' : (request.sogs?.transport ?? 'direct');
-    requestDuration.observe(
+    observeRequest(
       { route: route.pattern, method, status: String(res.code), transport },
       (performance.now() - started) / 1000,
     );

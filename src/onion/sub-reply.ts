@@ -60,16 +60,28 @@ export class SubReply {
     const json = jsonLabel(this.headerValues['content-type']);
     if (json) this.headerValues['content-type'] = json;
     const code = this.statusCode;
+    const headers = this.headerValues;
     if ((code >= 100 && code < 200) || code === 204) {
-      delete this.headerValues['content-type'];
-      this.settle({ code, headers: this.headerValues, body: Buffer.alloc(0) });
+      delete headers['content-type'];
+      this.settle({ code, headers, body: Buffer.alloc(0) });
+    } else if (typeof body === 'function') {
+      let bytes: Buffer | undefined;
+      this.settle({
+        code,
+        headers,
+        json: payload,
+        get body() {
+          return (bytes ??= body());
+        },
+      });
     } else {
-      this.settle({ code, headers: this.headerValues, body });
+      this.settle({ code, headers, body });
     }
     return this;
   }
 
-  private serialise(payload: unknown): Buffer {
+  /** The body's bytes, or, for a JSON value, how to make them (only if they are wanted). */
+  private serialise(payload: unknown): Buffer | (() => Buffer) {
     if (payload === undefined) return Buffer.alloc(0);
     const type = this.headerValues['content-type'];
     const bytes = bytesOf(payload);
@@ -86,6 +98,6 @@ export class SubReply {
       throw new TypeError('a non-JSON content type for an object body');
     }
     this.headerValues['content-type'] ??= JSON_UTF8;
-    return Buffer.from(JSON.stringify(payload));
+    return () => Buffer.from(JSON.stringify(payload));
   }
 }
