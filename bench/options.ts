@@ -13,10 +13,14 @@ export interface BenchOptions {
   history: number;
   /** Server processes for tsogs and for the floor (TSOGS_WORKERS). */
   workers: number;
-  /** Closed loop: requests in flight, warm-up and measured seconds, pre-generated polls. */
+  /**
+   * Closed loop: requests in flight, warm-up and measured seconds of each round, rounds (tsogs
+   * and the floor take turns), pre-generated polls.
+   */
   concurrency: number;
   warmup: number;
   closedDuration: number;
+  rounds: number;
   pool: number;
   /** Seconds of each open-loop phase. */
   openDuration: number;
@@ -47,9 +51,10 @@ const DEFAULTS: BenchOptions = {
   history: 200,
   workers: 1,
   concurrency: 16,
-  warmup: 3,
-  closedDuration: 10,
-  pool: 20000,
+  warmup: 2,
+  closedDuration: 6,
+  rounds: 3,
+  pool: 30000,
   openDuration: 30,
   soakMinutes: 10,
   timeout: 10,

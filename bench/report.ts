@@ -29,6 +29,8 @@ export interface BenchResult {
   phases: PhaseResult[];
   memory: ProcessMemory[];
   ratios: Record<string, number>;
+  /** tsogs/floor closed-loop polls/s of each round. */
+  closedRoundRatios: number[];
   targets: { name: string; value: string; met: boolean }[];
   /** With --query-census: tsogs's SQL statements per closed-loop poll, by text. */
   queriesPerPoll?: Record<string, number>;
@@ -36,17 +38,31 @@ export interface BenchResult {
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** One closed-loop round: tsogs, then the floor straight after. */
+export interface ClosedRound {
+  tsogs: PhaseResult;
+  floor: PhaseResult;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
 export function judge(
   o: BenchOptions,
   gen: { pool: number; threads: number; wallSeconds: number; busySeconds: number },
-  phases: PhaseResult[],
+  rounds: ClosedRound[],
+  open: PhaseResult[],
   memory: ProcessMemory[],
 ): BenchResult {
-  const [tClosed, tOpen, tPost, fClosed, fOpen] = phases;
+  const [tOpen, tPost, fOpen] = open;
   const lat = (p: PhaseResult) => p.polls.latencyMs;
   const perThread = Math.round(gen.pool / gen.busySeconds);
+  const rate = (p: PhaseResult) => p.polls.perSecond;
+  const roundRatios = rounds.map((r) => round(rate(r.tsogs) / rate(r.floor)));
   const ratios = {
-    'tsogs/floor closed-loop polls/s': round(tClosed.polls.perSecond / fClosed.polls.perSecond),
+    'tsogs/floor closed-loop polls/s (median of rounds)': round(median(roundRatios)),
     'tsogs/floor open-loop p50': round(lat(tOpen).p50 / lat(fOpen).p50),
     'tsogs/floor open-loop p99': round(lat(tOpen).p99 / lat(fOpen).p99),
     'poll p50 with/without posting': round(lat(tPost).p50 / lat(tOpen).p50),
@@ -54,7 +70,7 @@ export function judge(
   };
   const maxRss = Math.max(...memory.map((m) => m.peakMb));
   const errors = tPost.polls.errors + (tPost.posts?.errors ?? 0);
-  const speed = ratios['tsogs/floor closed-loop polls/s'];
+  const speed = ratios['tsogs/floor closed-loop polls/s (median of rounds)'];
   const slow = [ratios['poll p50 with/without posting'], ratios['poll p99 with/without posting']];
   return {
     date: new Date().toISOString(),
@@ -66,13 +82,21 @@ export function judge(
       threads: gen.threads,
       wallSeconds: round(gen.wallSeconds),
       perThreadPerSecond: perThread,
-      capacityOverTsogs: round((perThread * gen.threads) / tClosed.polls.perSecond, 1),
+      capacityOverTsogs: round(
+        (perThread * gen.threads) / Math.max(...rounds.map((r) => rate(r.tsogs))),
+        1,
+      ),
     },
-    phases,
+    phases: [...rounds.flatMap((r) => [r.tsogs, r.floor]), ...open],
     memory,
     ratios,
+    closedRoundRatios: roundRatios,
     targets: [
-      { name: 'tsogs >= 0.5 x floor polls/s', value: `${speed} x`, met: speed >= 0.5 },
+      {
+        name: 'tsogs >= 0.5 x floor polls/s',
+        value: `${speed} x (rounds: ${roundRatios.join(', ')})`,
+        met: speed >= 0.5,
+      },
       {
         name: `p99 < 50 ms at ${o.clients} realistic clients, 0 errors`,
         value: `p99 ${lat(tPost).p99} ms, ${errors} errors`,

@@ -9,10 +9,10 @@ import type { Client } from 'pg';
 import { sodiumReady } from '../src/crypto/sodium';
 import type { Sealed } from './client';
 import type { Generator, GenJob } from './generate';
-import { closedLoop, openLoop, type OpenPlan, type PhaseResult } from './load';
+import { closedLoop, openLoop, type OpenPlan } from './load';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { Child, cpuSecondsOf, memoryOf } from './procs';
-import { judge, table, writeJson, type ProcessMemory } from './report';
+import { judge, table, writeJson, type ClosedRound, type ProcessMemory } from './report';
 import { Meter } from './stats';
 import { Target } from './target';
 import { log, startTsogsUnderLoad } from './tsogs-under-load';
@@ -29,7 +29,7 @@ interface Run {
   stats: Client;
 }
 
-function memory(role: string, child: Child): ProcessMemory[] {
+function processMemory(role: string, child: Child): ProcessMemory[] {
   return child.pids().map((pid, i) => {
     const m = memoryOf(pid);
     const name = i === 0 ? role : `${role} worker`;
@@ -60,43 +60,64 @@ function perPoll(before: Record<string, number>, after: Record<string, number>, 
   );
 }
 
-/** Closed loop, then open loop without and (tsogs only) with posting, against one server. */
-async function phases(run: Run, label: string, child: Child, port: number, posting: boolean) {
-  const { o, gen, pool, plan } = run;
-  const target = new Target(port, 256, o.timeout * 1000);
-  const meter = new Meter(
-    () => child.pids(),
-    () => gen.busyMs,
+/** One server under test: where it listens and how its CPU and memory are read. */
+interface Server {
+  label: 'tsogs' | 'floor';
+  child: Child;
+  port: number;
+}
+
+function meterOf(run: Run, server: Server): Meter {
+  return new Meter(
+    () => server.child.pids(),
+    () => run.gen.busyMs,
     run.stats,
-    o.database,
+    run.o.database,
   );
-  const closed = { concurrency: o.concurrency, warmup: o.warmup, duration: o.closedDuration };
-  log(`${label}: closed loop, ${o.concurrency} in flight`);
-  const census = posting ? run.census : undefined; // tsogs only
+}
+
+/**
+ * One closed-loop round against one server: `--concurrency` requests in flight. tsogs uses each
+ * poll once, from `offset` on (nonces are single-use); the floor keeps no nonces and cycles.
+ */
+async function closedRound(run: Run, server: Server, round: number, offset: number) {
+  const { o, pool } = run;
+  const target = new Target(server.port, 256, o.timeout * 1000);
+  const tsogs = server.label === 'tsogs';
+  log(`${server.label}: closed loop ${round}/${o.rounds}, ${o.concurrency} in flight`);
+  const census = tsogs && round === 1 ? run.census : undefined;
   const before = await census?.();
-  // The floor keeps no nonces, so it may see the pool more than once.
-  const closedResult = await closedLoop(
-    `${label} closed loop`,
+  const result = await closedLoop(
+    `${server.label} closed loop ${round}/${o.rounds}`,
     target,
-    pool,
-    { ...closed, cycle: !posting },
-    meter,
+    tsogs ? pool.slice(offset) : pool,
+    { concurrency: o.concurrency, warmup: o.warmup, duration: o.closedDuration, cycle: !tsogs },
+    meterOf(run, server),
   );
-  const out: PhaseResult[] = [closedResult];
-  await settle(child);
+  target.close();
+  await settle(server.child);
   const after = await census?.();
-  const queriesPerPoll = before && after ? perPoll(before, after, closedResult.sent!) : undefined;
-  log(`${label}: open loop, ${o.clients} clients polling every ${o.pollInterval} s`);
-  out.push(await openLoop(`${label} open, polls only`, target, gen, plan, meter));
-  if (posting) {
+  const queriesPerPoll = before && after ? perPoll(before, after, result.sent!) : undefined;
+  return { result, queriesPerPoll };
+}
+
+/** Open loop without and (tsogs only) with posting. */
+async function openPhases(run: Run, server: Server) {
+  const { o, gen, plan } = run;
+  const target = new Target(server.port, 256, o.timeout * 1000);
+  const meter = meterOf(run, server);
+  log(`${server.label}: open loop, ${o.clients} clients polling every ${o.pollInterval} s`);
+  const out = [await openLoop(`${server.label} open, polls only`, target, gen, plan, meter)];
+  if (server.label === 'tsogs') {
     const posters = Math.round(o.clients * o.postShare);
-    await settle(child);
-    log(`${label}: open loop, ${posters} of them also posting every ${o.postInterval} s`);
-    const name = `${label} open, ${o.postShare * 100}% posting`;
+    await settle(server.child);
+    log(`${server.label}: open loop, ${posters} of them also posting every ${o.postInterval} s`);
+    const name = `${server.label} open, ${o.postShare * 100}% posting`;
     out.push(await openLoop(name, target, gen, { ...plan, posters }, meter));
   }
   target.close();
-  return { phases: out, memory: memory(label, child), queriesPerPoll };
+  await settle(server.child);
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -140,18 +161,32 @@ async function main(): Promise<void> {
     return JSON.parse(readFileSync(censusFile, 'utf8')) as Record<string, number>;
   };
   const run: Run = { o, gen, pool, plan, stats, census: o.queryCensus ? census : undefined };
-  const t = await phases(run, 'tsogs', tsogs, o.port, true);
-  await tsogs.stop();
-
   const floorEnv = { ...env, PORT: String(o.floorPort), FLOOR_WORKERS: String(o.workers) };
   const floorMain = path.join(__dirname, 'floor-server.js');
-  const floor = await Child.start([floorMain], floorEnv, /floor listening/);
-  const f = await phases(run, 'floor', floor, o.floorPort, false);
-  await floor.stop();
+  const floorChild = await Child.start([floorMain], floorEnv, /floor listening/);
+  const t: Server = { label: 'tsogs', child: tsogs, port: o.port };
+  const f: Server = { label: 'floor', child: floorChild, port: o.floorPort };
+
+  // Closed-loop rounds alternate between the two servers, so that the machine's changing speed
+  // (other jobs on a shared machine) reaches both alike; each round's ratio is taken apart.
+  const rounds: ClosedRound[] = [];
+  let queriesPerPoll: Record<string, number> | undefined;
+  let offset = 0;
+  for (let i = 1; i <= o.rounds; i++) {
+    const tr = await closedRound(run, t, i, offset);
+    offset += tr.result.sent ?? 0;
+    queriesPerPoll ??= tr.queriesPerPoll;
+    const fr = await closedRound(run, f, i, 0);
+    rounds.push({ tsogs: tr.result, floor: fr.result });
+  }
+  const open = [...(await openPhases(run, t)), ...(await openPhases(run, f))];
+  const memory = [...processMemory('tsogs', tsogs), ...processMemory('floor', floorChild)];
+  await tsogs.stop();
+  await floorChild.stop();
   await close();
 
-  const result = judge(o, generation, [...t.phases, ...f.phases], [...t.memory, ...f.memory]);
-  result.queriesPerPoll = t.queriesPerPoll;
+  const result = judge(o, generation, rounds, open, memory);
+  result.queriesPerPoll = queriesPerPoll;
   process.stdout.write(`\n${table(result)}\n`);
   writeJson(path.resolve(ROOT, o.out), result);
   log(`wrote ${o.out}`);

@@ -33,6 +33,8 @@ export async function createApp(
     bodyLimit: MAX_BODY,
     trustProxy: false,
     routerOptions: { ...ROUTER_OPTIONS },
+    // No Nest middleware is used: without middie, no request pays for its hook.
+    skipMiddie: true,
     // A path that is not valid percent-encoding never reaches a route: answer it as the
     // pipeline would (plain text), not with Fastify's JSON error.
     frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
