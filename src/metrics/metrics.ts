@@ -1,28 +1,19 @@
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import { RequestHistogram, type RequestLabel } from './request-histogram';
 
 /**
  * The server's Prometheus metrics (default registry). Labels never carry anything about a
  * person: routes are patterns (`/room/:token/…`), reasons are error codes.
  */
-const requestDuration = new Histogram({
+const requestDuration = new RequestHistogram({
   name: 'tsogs_request_duration_seconds',
   help: 'Requests by route pattern, method, status and transport (direct, onion, batch)',
-  labelNames: ['route', 'method', 'status', 'transport'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
 });
 
-type RequestLabels = Record<'route' | 'method' | 'status' | 'transport', string>;
-const requestSeries = new Map<string, { observe(seconds: number): void }>();
-
-/**
- * Records one request in `requestDuration`. Each label set's series is looked up once: a poll
- * records ten sub-requests, and prom-client hashes the labels on every plain `observe`.
- */
-export function observeRequest(labels: RequestLabels, seconds: number): void {
-  const key = `${labels.route}\n${labels.method}\n${labels.status}\n${labels.transport}`;
-  let series = requestSeries.get(key);
-  if (!series) requestSeries.set(key, (series = requestDuration.labels(labels)));
-  series.observe(seconds);
+/** Records one request in `tsogs_request_duration_seconds`. */
+export function observeRequest(labels: Record<RequestLabel, string>, seconds: number): void {
+  requestDuration.record(labels, seconds);
 }
 
 export const onionFailures = new Counter({

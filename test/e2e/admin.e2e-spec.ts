@@ -479,6 +479,10 @@ describe('admin REST API (unix socket)', () => {
 
     it('serves Prometheus metrics with no per-user labels', async () => {
       await t.client().get('/room/nope', { via: ONION_AES });
+      await t.client().post('/batch', {
+        json: [{ method: 'GET', path: '/capabilities' }],
+        via: ONION_AES,
+      });
       await t
         .client(SessionIdentity.random())
         .get('/capabilities', { timestamp: 1, via: ONION_AES });
@@ -488,6 +492,9 @@ describe('admin REST API (unix socket)', () => {
       expect(r.status).toBe(200);
       expect(r.text).toMatch(
         /tsogs_request_duration_seconds_count\{route="\/room\/:token",method="GET",status="404",transport="onion"\} \d+/,
+      );
+      expect(r.text).toMatch(
+        /tsogs_request_duration_seconds_bucket\{le="0.5",route="\/capabilities",method="GET",status="200",transport="batch"\} [1-9]/,
       );
       expect(r.text).toMatch(/tsogs_auth_failures_total\{reason="AUTH_TIMESTAMP"\} \d+/);
       expect(r.text).toMatch(/tsogs_onion_decrypt_failures_total \d+/);
