@@ -1,6 +1,7 @@
 /**
  * Diagnostic preload for the tsogs process (`--query-census 1`): counts the SQL statements it
- * sends, by text, and writes the counts to $QUERY_CENSUS_OUT on SIGUSR2 and at exit. It wraps
+ * sends, by text, and writes the counts to $QUERY_CENSUS_OUT.<pid> on SIGUSR2 and at exit (the
+ * primary and each worker, which inherit the preload, write their own). It wraps
  * pg's Client.query, which TypeORM's pool uses; tsogs itself is not changed.
  */
 import { writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const query = Client.prototype.query as (...args: unknown[]) => unknown;
   return query.apply(this, args);
 };
 
-const dump = () => writeFileSync(process.env.QUERY_CENSUS_OUT!, JSON.stringify(counts));
+const dump = () =>
+  writeFileSync(`${process.env.QUERY_CENSUS_OUT!}.${process.pid}`, JSON.stringify(counts));
 process.on('SIGUSR2', dump);
 process.on('exit', dump);

@@ -155,10 +155,20 @@ async function main(): Promise<void> {
     rooms: o.rooms,
     duration: o.openDuration,
   };
+  /** Statement counts of every tsogs process (primary and workers), summed. */
   const census = async () => {
-    process.kill(tsogs.pid, 'SIGUSR2');
+    const pids = tsogs.pids();
+    for (const pid of pids) process.kill(pid, 'SIGUSR2');
     await new Promise((ok) => setTimeout(ok, 300));
-    return JSON.parse(readFileSync(censusFile, 'utf8')) as Record<string, number>;
+    const total: Record<string, number> = {};
+    for (const pid of pids) {
+      const counts = JSON.parse(readFileSync(`${censusFile}.${pid}`, 'utf8')) as Record<
+        string,
+        number
+      >;
+      for (const [sql, n] of Object.entries(counts)) total[sql] = (total[sql] ?? 0) + n;
+    }
+    return total;
   };
   const run: Run = { o, gen, pool, plan, stats, census: o.queryCensus ? census : undefined };
   const floorEnv = { ...env, PORT: String(o.floorPort), FLOOR_WORKERS: String(o.workers) };

@@ -81,11 +81,10 @@ export class NonceRepository {
   }
 
   private async recordGroup(group: Pending[]): Promise<Recorded[]> {
-    const rows = await this.db.query<{ fresh: boolean } & Partial<UserRow>>(RECORD_GROUP, [
-      group.map((p) => p.sessionId),
-      group.map((p) => p.nonce),
-      group.map((p) => p.expiry),
-    ]);
+    const rows = await this.db.queryAsyncCommit<{ fresh: boolean } & Partial<UserRow>>(
+      RECORD_GROUP,
+      [group.map((p) => p.sessionId), group.map((p) => p.nonce), group.map((p) => p.expiry)],
+    );
     const first = new Set<string>();
     return rows.map((row, i) => {
       const key = group[i].nonce.toString('hex');

@@ -28,10 +28,12 @@ export async function openCliDatabase(config: AppConfig): Promise<CliDatabase> {
     await embedded?.stop();
     throw err;
   }
+  const database = new Database(poolOf(dataSource));
   return {
     dataSource,
-    database: new Database(poolOf(dataSource)),
+    database,
     async close() {
+      await database.close();
       await dataSource.destroy();
       await embedded?.stop();
     },

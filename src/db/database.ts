@@ -1,4 +1,4 @@
-import { types, type Pool, type PoolClient, type QueryConfig } from 'pg';
+import { Pool, types, type PoolClient, type QueryConfig } from 'pg';
 
 // Ids, seqnos and counters are bigint columns; every value fits a JS number exactly.
 types.setTypeParser(types.builtins.INT8, (v) => Number(v));
@@ -39,10 +39,38 @@ class ClientQueryable implements Queryable {
  * and explicit transactions that are handed to each step.
  */
 export class Database implements Queryable {
-  constructor(private readonly pool: Pool) {}
+  /** Two connections whose commits return before the WAL is flushed: see `queryAsyncCommit`. */
+  private readonly asyncCommits: Pool;
+
+  constructor(private readonly pool: Pool) {
+    this.asyncCommits = new Pool({
+      ...pool.options,
+      max: 2,
+      options: '-c synchronous_commit=off',
+    });
+    // An idle connection that breaks (PostgreSQL restarting) is replaced on next use; the
+    // event must have a listener, or it would end the process.
+    this.asyncCommits.on('error', () => undefined);
+  }
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.pool.query(prepared(sql, params))).rows as T[];
+  }
+
+  /**
+   * A statement committed asynchronously (PostgreSQL's `synchronous_commit = off`): it is seen by
+   * everyone at once, as any commit, but acknowledged before it reaches the disk, so a request
+   * does not wait for a flush. Only for writes a crash of PostgreSQL may forget without harm —
+   * request nonces and activity times: at most the last ~0.6 s of them (3 × wal_writer_delay),
+   * and any later ordinary commit (a post, say) makes them durable too.
+   */
+  async queryAsyncCommit<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.asyncCommits.query(prepared(sql, params))).rows as T[];
+  }
+
+  /** Closes the asynchronous-commit connections (the main pool belongs to TypeORM). */
+  async close(): Promise<void> {
+    await this.asyncCommits.end();
   }
 
   /** Connections of this process's pool (for metrics). */

@@ -33,12 +33,14 @@ export async function openDatabase(
     await embedded?.stop();
     throw err;
   }
+  const database = new Database(poolOf(dataSource));
   return {
     dataSource,
-    database: new Database(poolOf(dataSource)),
+    database,
     url,
     embedded: embedded !== undefined,
     async close() {
+      await database.close();
       await dataSource.destroy();
       await embedded?.stop();
     },

@@ -21,7 +21,7 @@ export class ActivityRepository {
     if (last !== undefined && now - last < REFRESH_SECONDS) return;
     if (this.written.size >= MAX_TRACKED) this.written.clear();
     this.written.set(key, now);
-    await this.db.query(
+    await this.db.queryAsyncCommit(
       `INSERT INTO room_users (room_id, user_id, last_active) VALUES ($1, $2, $3)
        ON CONFLICT (room_id, user_id) DO UPDATE SET last_active = EXCLUDED.last_active`,
       [roomId, userId, now],

@@ -36,10 +36,10 @@ export class UsersRepository {
   }
 
   async touch(userId: number, now: number): Promise<void> {
-    await this.db.query('UPDATE users SET last_active = $2 WHERE id = $1 AND last_active < $2', [
-      userId,
-      now,
-    ]);
+    await this.db.queryAsyncCommit(
+      'UPDATE users SET last_active = $2 WHERE id = $1 AND last_active < $2',
+      [userId, now],
+    );
   }
 
   /** The unblinded user waiting for the blinded ID whose `abs` form is given, locked. */

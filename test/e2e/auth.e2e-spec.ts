@@ -4,6 +4,7 @@ import { sodiumReady } from '../../src/crypto/sodium';
 import { SessionIdentity } from '../support/client-crypto';
 import { ONION_AES, ONION_XCHACHA, type SogsClient } from '../support/sogs-client';
 import { NonceRepository } from '../../src/auth/nonce.repository';
+import { Database } from '../../src/db/database';
 import { TestApp } from '../support/test-app';
 
 const DIRECT = { TSOGS_DIRECT: '1' };
@@ -186,6 +187,18 @@ describe('X-SOGS authentication (auth.md §3–§5)', () => {
     const r = await t.client().get(PATH, { headers: h });
     expect(r.status).toBe(425);
     expect(r.text).toBe('Invalid authentication: X-SOGS-Nonce cannot be reused');
+  });
+
+  it('commits nonces without waiting for a flush, and everything else with it', async () => {
+    const db = t.app.get(Database);
+    const spy = jest.spyOn(db, 'queryAsyncCommit');
+    expect((await t.client().get(PATH, { headers: headers(), via: ONION_AES })).status).toBe(200);
+    expect(spy.mock.calls.map(([sql]) => /request_nonces/.test(sql))).toContain(true);
+    spy.mockRestore();
+    const setting = async (q: Database['query']) =>
+      (await q.call(db, 'SHOW synchronous_commit'))[0] as { synchronous_commit: string };
+    expect(await setting(db.queryAsyncCommit)).toEqual({ synchronous_commit: 'off' });
+    expect(await setting(db.query)).toEqual({ synchronous_commit: 'on' });
   });
 
   it('accepts a nonce sent many times at once exactly once, while writing concurrent nonces together', async () => {

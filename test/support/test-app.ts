@@ -73,6 +73,7 @@ export class TestApp {
       config,
       async () => {
         await app.close();
+        await database.close();
         await ds.destroy();
         await testDb.drop();
         rmSync(dataDir, { recursive: true, force: true });
