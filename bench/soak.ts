@@ -95,7 +95,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nsoak: ${requests} requests in ${o.soakMinutes} min, ${errors} errors` +
       (errors ? ` (${JSON.stringify(kinds)})` : '') +
-      `; RSS ${Math.round(baseline)} MB after minute 1, ${Math.round(end)} MB at the end ` +
+      `; RSS of all tsogs processes ${Math.round(baseline)} MB after minute 1, ` +
+      `${Math.round(end)} MB at the end ` +
       `(${growthPct >= 0 ? '+' : ''}${growthPct}%)` +
       `; targets: zero errors ${errors === 0 ? 'met' : 'MISSED'}, ` +
       `RSS growth under 10% ${growthPct < 10 ? 'met' : 'MISSED'}\n`,
