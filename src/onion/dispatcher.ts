@@ -6,7 +6,7 @@ import type { PipelineOrigin, ReplayedRequest } from '../common/pipeline-context
 import { ReplayRequest } from '../common/replay-request';
 import { TEXT_PLAIN } from '../common/error-response';
 import { decodePath, encodePath, routedUrl, splitTarget } from '../common/paths';
-import { ReplayResponse, type ReplayedResponse } from './replay-response';
+import { ReplayResponse } from './replay-response';
 import { InProcessLane } from './in-process-lane';
 
 /** A request to run inside the server: from an onion envelope, /batch or /sequence. */
@@ -61,9 +61,9 @@ function plain(code: number, text: string): SubResponse {
 }
 
 /**
- * Replays a sub-request through the same Fastify/Nest pipeline as a direct request (same hooks,
- * guards, pipes, controllers and filter): Fastify's router gets an in-memory request/response
- * pair, the request tagged with its origin.
+ * Runs a sub-request as a direct request would run (same first step, guards, controllers and
+ * filter), tagged with its origin: reads and batches through the in-process lane, anything else
+ * replayed through Fastify's router with an in-memory request/response pair.
  */
 @Injectable()
 export class Dispatcher {
@@ -102,37 +102,36 @@ export class Dispatcher {
       ...origin,
       sent: { query: splitTarget(req.target).query, body: req.body },
     };
-    let res: ReplayedResponse | SubResponse | null;
     try {
-      res =
+      return (
         (await this.lane.run(req.method, routed, headers, req.body, replayed)) ??
-        (await this.replay(req.method, routed, headers, req.body, replayed));
+        (await this.replay(req.method, routed, headers, req.body, replayed))
+      );
     } catch (err) {
       this.logger.error(`replayed request failed: ${(err as Error).name}`);
       return { code: 500, headers: { 'content-type': TEXT_PLAIN }, body: Buffer.alloc(0) };
     }
-    if ('code' in res) return res;
+  }
+
+  /** Runs the request through Fastify's router with an in-memory request/response pair. */
+  private async replay(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer,
+    origin: ReplayedRequest,
+  ): Promise<SubResponse> {
+    const raw = new ReplayRequest(method, url, headers, body, origin);
+    const out = new ReplayResponse();
+    this.routing ??= this.adapterHost.httpAdapter.getInstance<FastifyInstance>().routing;
+    // Both sides are duck-typed: Fastify uses only what they implement.
+    this.routing(raw as unknown as IncomingMessage, out as unknown as ServerResponse);
+    const res = await out.result;
     const outHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(res.headers)) {
       if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;
       outHeaders[name] = Array.isArray(value) ? value.join(', ') : String(value);
     }
     return { code: res.statusCode, headers: outHeaders, body: res.body };
-  }
-
-  /** Runs the request through Fastify's router with an in-memory request/response pair. */
-  private replay(
-    method: string,
-    url: string,
-    headers: Record<string, string>,
-    body: Buffer,
-    origin: ReplayedRequest,
-  ): Promise<ReplayedResponse> {
-    const raw = new ReplayRequest(method, url, headers, body, origin);
-    const out = new ReplayResponse();
-    this.routing ??= this.adapterHost.httpAdapter.getInstance<FastifyInstance>().routing;
-    // Both sides are duck-typed: Fastify uses only what they implement.
-    this.routing(raw as unknown as IncomingMessage, out as unknown as ServerResponse);
-    return out.result;
   }
 }
