@@ -61,12 +61,10 @@ export async function createApp(
   fastify.addHook('onResponse', (request, reply, done) => {
     const sogs = (request as Partial<SogsRequest>).sogs;
     observeRequest(
-      {
-        route: request.routeOptions.url ?? '(no route)',
-        method: request.method,
-        status: String(reply.statusCode),
-        transport: sogs?.batch ? 'batch' : (sogs?.transport ?? 'direct'),
-      },
+      request.routeOptions.url ?? '(no route)',
+      request.method,
+      reply.statusCode,
+      sogs?.batch ? 'batch' : (sogs?.transport ?? 'direct'),
       reply.elapsedTime / 1000,
     );
     done();

@@ -1,5 +1,5 @@
 import { Counter, Gauge } from 'prom-client';
-import { RequestHistogram, type RequestLabel } from './request-histogram';
+import { RequestHistogram } from './request-histogram';
 
 /**
  * The server's Prometheus metrics (default registry). Labels never carry anything about a
@@ -12,8 +12,14 @@ const requestDuration = new RequestHistogram({
 });
 
 /** Records one request in `tsogs_request_duration_seconds`. */
-export function observeRequest(labels: Record<RequestLabel, string>, seconds: number): void {
-  requestDuration.record(labels, seconds);
+export function observeRequest(
+  route: string,
+  method: string,
+  status: number,
+  transport: string,
+  seconds: number,
+): void {
+  requestDuration.record(route, method, status, transport, seconds);
 }
 
 export const onionFailures = new Counter({

@@ -20,7 +20,7 @@ describe('RequestHistogram', () => {
         transport: i % 2 ? 'batch' : 'onion',
       };
       const seconds = [0.0004, 0.001, 0.005, 0.05, 0.5, 3][i % 6] * (1 + (i % 11) / 100);
-      ours.record(labels, seconds);
+      ours.record(labels.route, labels.method, Number(labels.status), labels.transport, seconds);
       theirs.observe(labels, seconds);
     }
     const text = async (h: Histogram<string>) => {

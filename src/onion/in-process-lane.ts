@@ -102,7 +102,10 @@ export class InProcessLane {
     const res = await reply.result;
     const transport = request.sogs?.batch ? 'batch' : (request.sogs?.transport ?? 'direct');
     observeRequest(
-      { route: route.pattern, method, status: String(res.code), transport },
+      route.pattern,
+      method,
+      res.code,
+      transport,
       (performance.now() - started) / 1000,
     );
     return res;
