@@ -13,9 +13,9 @@ interface Series {
 /**
  * prom-client's Histogram with a cheaper `observe` for the request metric: a poll records ten
  * sub-requests, and the library validates and hashes the labels on every observation. Here a
- * label set's series is found through maps of its labels and counted in place; prom-client still exports it
- * (its series live in `hashMap`, whatever their key). request-histogram.spec.ts holds the export
- * to the library's own.
+ * label set's series is found through maps of its labels and counted in place; prom-client
+ * still exports it (its series live in `hashMap`, whatever their key).
+ * request-histogram.spec.ts holds the export to the library's own.
  */
 export class RequestHistogram extends Histogram<RequestLabel> {
   private readonly bounds: number[];
