@@ -22,7 +22,7 @@ function withArgs(argv: string[]): Record<string, string | undefined> {
  * Each worker's V8 heap limit, unless the operator set one. V8 sizes a heap's growth from its
  * limit: with the default (a quarter of the machine's memory) a worker holding ~50 MB let its
  * heap grow to ~110 MB between collections; with this limit its RSS stays near 150 MB, at the
- * same speed (bench/README.md).
+ * same speed (README, Deployment at scale).
  */
 const WORKER_HEAP_MB = 1024;
 

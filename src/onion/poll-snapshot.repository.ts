@@ -23,10 +23,9 @@ type Row = RoomRow &
 export class PollSnapshotRepository {
   constructor(private readonly db: Database) {}
 
-  /** The rooms by lower-case token with the caller's overrides; DM highs only for a user. */
+  /** The rooms by lower-case token with the caller's overrides, and the DM highs if asked. */
   async load(tokens: string[], userId: number | null, withDms: boolean): Promise<PollSnapshot> {
-    const dmsToo = withDms && userId !== null;
-    const rows = await this.db.query<Row>(dmsToo ? ROOMS_AND_DMS : ROOMS, [
+    const rows = await this.db.query<Row>(withDms ? ROOMS_AND_DMS : ROOMS, [
       tokens.map((t) => t.toLowerCase()),
       userId,
     ]);
@@ -35,7 +34,7 @@ export class PollSnapshotRepository {
         .filter((row) => row.id !== null)
         .map((row) => [row.token.toLowerCase(), toRoomForCaller(row)]),
     );
-    const dms: DmHighs | null = dmsToo
+    const dms: DmHighs | null = withDms
       ? { inbox: rows[0].inbox_high ?? 0, outbox: rows[0].outbox_high ?? 0 }
       : null;
     return { rooms, dms };
