@@ -16,7 +16,7 @@ function bytesOf(payload: unknown): Buffer | null {
 }
 
 /**
- * The reply a route handler gets when a /batch GET runs in process (in-process-lane.ts): the part
+ * The reply a route handler gets when a request runs in process (in-process-lane.ts): the part
  * of Fastify's reply that Nest and the routes use, with Fastify's rules for a body (bytes are
  * octet-stream, a string is plain text, anything else JSON, none for 1xx and 204) and the
  * server's onSend rule (JSON is labelled `application/json`). `result` resolves once sent.

@@ -2,8 +2,8 @@
 export const MAX_BODY = 10_485_760;
 
 /**
- * The router's options, for Fastify's router and for the in-process one that runs /batch GETs:
- * both must match the same paths the same way. Path parameters are checked by the routes (404
+ * The router's options, for Fastify's router and for the in-process lane's (reads and batches
+ * inside onion requests and batches): both must match the same paths the same way. Path parameters are checked by the routes (404
  * when they do not match); a long one, such as a percent-encoded 12-emoji reaction, must not get
  * Fastify's 414 instead.
  */
