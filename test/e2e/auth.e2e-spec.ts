@@ -202,10 +202,17 @@ describe('X-SOGS authentication (auth.md §3–§5)', () => {
   });
 
   it('accepts a nonce sent many times at once exactly once, while writing concurrent nonces together', async () => {
-    const group = jest.spyOn(
-      t.app.get(NonceRepository) as unknown as { recordGroup(): unknown },
-      'recordGroup',
-    );
+    const repo = t.app.get(NonceRepository) as unknown as {
+      recordGroup(group: unknown[]): Promise<unknown>;
+    };
+    const record = repo.recordGroup.bind(repo);
+    let slow = 2;
+    // The first statements are slow (as under load): requests arriving meanwhile wait for them
+    // and then go together, however fast this machine answers each request.
+    const group = jest.spyOn(repo, 'recordGroup').mockImplementation(async (pending) => {
+      if (slow-- > 0) await new Promise((done) => setTimeout(done, 300));
+      return record(pending);
+    });
     // Signed first, then sent together.
     const same = headers();
     const signed = [...Array(10).fill(same), ...Array.from({ length: 30 }, () => headers())];
@@ -213,8 +220,8 @@ describe('X-SOGS authentication (auth.md §3–§5)', () => {
     const codes = replies.map((r) => r.status);
     expect(codes.slice(0, 10).sort()).toEqual([200, ...Array(9).fill(425)]);
     expect(codes.slice(10)).toEqual(Array(30).fill(200));
-    // 40 signed requests arrived together: fewer statements (commits) than requests.
-    expect(group.mock.calls.length).toBeLessThan(40);
+    // 40 signed requests arrived together: far fewer statements (commits) than requests.
+    expect(group.mock.calls.length).toBeLessThan(10);
     group.mockRestore();
   });
 
