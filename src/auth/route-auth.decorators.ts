@@ -31,6 +31,11 @@ export const CurrentRoom = createParamDecorator(
   (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<SogsRequest>().sogs.room,
 );
 
+/** Lookups shared by the sub-requests of the /batch or /sequence this request is part of. */
+export const CurrentMemo = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<SogsRequest>().sogs.memo,
+);
+
 /** The caller's permissions in the room of `:token`, checked by the guard. */
 export const CurrentPermissions = createParamDecorator(
   (_: unknown, ctx: ExecutionContext) =>

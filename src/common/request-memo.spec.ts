@@ -1,5 +1,6 @@
 import { RequestMemo, type PollSnapshot, type RoomForCaller } from './request-memo';
 import type { Room } from '../rooms/room';
+import type { MessageRow } from '../messages/message';
 
 const found = (token: string): RoomForCaller => ({ room: { token } as Room, override: null });
 const snapshot = (rooms: [string, RoomForCaller][], dms: PollSnapshot['dms'] = null) => ({
@@ -57,5 +58,35 @@ describe('RequestMemo.prefetch', () => {
     memo.clear(); // 'b' and the DM highs are never awaited: no unhandled rejection may escape
     await new Promise((done) => setImmediate(done));
     expect(await memo.room('b', async () => found('b'))).toEqual(found('b'));
+  });
+});
+
+describe('RequestMemo.prefetchSince', () => {
+  const rows = [{ id: 7 }] as unknown as MessageRow[];
+
+  it('holds the rows read ahead until cleared', async () => {
+    const memo = new RequestMemo();
+    expect(memo.sinceRows()).toBeUndefined();
+    memo.prefetchSince(async () => new Map([['1:false:0:100:true', rows]]));
+    expect((await memo.sinceRows())?.get('1:false:0:100:true')).toBe(rows);
+    memo.clear();
+    expect(memo.sinceRows()).toBeUndefined();
+  });
+
+  it('turns a failed read into no rows, so that every read queries for itself', async () => {
+    const memo = new RequestMemo();
+    memo.prefetchSince(() => Promise.reject(new Error('database down')));
+    expect((await memo.sinceRows())?.size).toBe(0);
+  });
+});
+
+describe('RequestMemo.known', () => {
+  it('peeks at a room looked up already, case-insensitively, and never starts a lookup', async () => {
+    const memo = new RequestMemo();
+    expect(memo.known('lobby')).toBeUndefined();
+    memo.prefetch(['Lobby'], false, async () => snapshot([['lobby', found('lobby')]]));
+    expect(await memo.known('LOBBY')).toEqual(found('lobby'));
+    expect(memo.known('other')).toBeUndefined();
+    expect(await memo.room('other', async () => found('other'))).toEqual(found('other'));
   });
 });

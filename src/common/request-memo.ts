@@ -1,5 +1,6 @@
 import type { Room } from '../rooms/room';
 import type { Override } from '../moderation/room-permissions';
+import type { MessageRow } from '../messages/message';
 
 export type RoomForCaller = { room: Room; override: Override | null } | null;
 
@@ -34,12 +35,18 @@ function quiet<T>(entry: Promise<T>): Promise<T> {
 export class RequestMemo {
   private readonly rooms = new Map<string, Promise<RoomForCaller>>();
   private dms?: Promise<DmHighs | null>;
+  private since?: Promise<Map<string, MessageRow[]>>;
 
   room(token: string, load: () => Promise<RoomForCaller>): Promise<RoomForCaller> {
     const key = token.toLowerCase();
     let hit = this.rooms.get(key);
     if (!hit) this.rooms.set(key, (hit = load()));
     return hit;
+  }
+
+  /** The room of `token` if it was looked up already (or is being); never starts a lookup. */
+  known(token: string): Promise<RoomForCaller> | undefined {
+    return this.rooms.get(token.toLowerCase());
   }
 
   /** The prefetched DM highs; undefined when none were prefetched (or since cleared). */
@@ -69,8 +76,22 @@ export class RequestMemo {
     if (dms) this.dms = quiet(all.then((found) => found.dms));
   }
 
+  /**
+   * Rows of `messages/since` reads read ahead, by `sinceKey`; undefined when none were (or since
+   * cleared). A read that is not in the map runs its own query.
+   */
+  sinceRows(): Promise<Map<string, MessageRow[]>> | undefined {
+    return this.since;
+  }
+
+  /** Reads ahead the rows `load` finds; a failure leaves every read to its own query. */
+  prefetchSince(load: () => Promise<Map<string, MessageRow[]>>): void {
+    this.since = load().catch(() => new Map());
+  }
+
   clear(): void {
     this.rooms.clear();
     this.dms = undefined;
+    this.since = undefined;
   }
 }

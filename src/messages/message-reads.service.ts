@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import type { RequestMemo } from '../common/request-memo';
 import { SogsError } from '../common/sogs-error';
 import type { RoomPermissions } from '../moderation/room-permissions';
 import { ActivityRepository } from '../rooms/activity.repository';
@@ -13,7 +14,7 @@ import {
   type Viewer,
 } from './message';
 import type { PollOptions } from './message-input';
-import { MessagesRepository } from './messages.repository';
+import { MessagesRepository, sinceKey, type SinceRead } from './messages.repository';
 import { ReactionsRepository } from './reactions.repository';
 
 /** Polling and reading messages (model.md §2), as each viewer may see them. */
@@ -33,18 +34,22 @@ export class MessageReadsService {
     perms: RoomPermissions,
     after: number,
     o: PollOptions,
+    memo?: RequestMemo,
   ) {
     await this.recordActivity(room, user);
     // Every seqno is at most the room's counter: a client that is up to date (the usual poll)
     // needs no query at all.
     if (after >= room.messageSequence) return [];
-    const rows = await this.messages.since(
-      room.id,
-      viewerOf(user, perms),
+    const read: SinceRead = {
+      roomId: room.id,
+      moderator: perms.moderator,
       after,
-      o.limit,
-      o.reactionUpdates,
-    );
+      limit: o.limit,
+      withReactionChanges: o.reactionUpdates,
+    };
+    const ahead = await memo?.sinceRows();
+    const rows =
+      ahead?.get(sinceKey(read)) ?? (await this.messages.since(user?.id ?? null, [read]))[0];
     const reactionOnly = (m: MessageRow) =>
       after > 0 && m.seqno_reactions > after && after >= m.seqno_data;
     return this.render(rows, user, o.reactors, reactionOnly);

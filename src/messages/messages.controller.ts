@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
+  CurrentMemo,
   CurrentPermissions,
   CurrentRoom,
   CurrentUser,
@@ -9,6 +10,7 @@ import {
   RoomAccess,
 } from '../auth/route-auth.decorators';
 import { JsonBody } from '../common/json-body';
+import type { RequestMemo } from '../common/request-memo';
 import type { RoomPermissions } from '../moderation/room-permissions';
 import type { Room } from '../rooms/room';
 import type { User } from '../users/user';
@@ -79,9 +81,10 @@ export class MessagesController {
     @CurrentPermissions() perms: RoomPermissions,
     @Param('seqno') seqno: string,
     @Query() query: QueryArgs,
+    @CurrentMemo() memo: RequestMemo | undefined,
   ) {
     const after = pathId(seqno) ?? Number.MAX_SAFE_INTEGER;
-    return this.reads.since(room, user, perms, after, parsePollOptions(query));
+    return this.reads.since(room, user, perms, after, parsePollOptions(query), memo);
   }
 
   /**

@@ -28,6 +28,6 @@ import { ReactionsService } from './reactions.service';
     ReactionsService,
     PinsService,
   ],
-  exports: [MessageDeletionService, PinsService],
+  exports: [MessageDeletionService, PinsService, MessagesRepository],
 })
 export class MessagesModule {}

@@ -9,14 +9,45 @@ const SELECT_MESSAGE = `
     FROM messages m JOIN users u ON u.id = m.user_id LEFT JOIN users w ON w.id = m.whisper_to`;
 
 /**
- * Visibility for the viewer in $2 (user id or null) and $3 (moderator), model.md §2: never
- * filtered posts; whispers only for their target, or for moderators when meant for all of them
- * or sent by the moderator.
+ * Visibility for the viewer whose user id (or null) is `userId` and moderator flag `moderator`
+ * (SQL expressions), model.md §2: never filtered posts; whispers only for their target, or for
+ * moderators when meant for all of them or sent by the moderator.
  */
-const VISIBLE = `NOT m.filtered AND (
+const visibleTo = (userId: string, moderator: string) => `NOT m.filtered AND (
     (m.whisper_to IS NULL AND NOT m.whisper_mods)
-    OR m.whisper_to = $2
-    OR ($3 AND (m.whisper_mods OR m.user_id = $2)))`;
+    OR m.whisper_to = ${userId}
+    OR (${moderator} AND (m.whisper_mods OR m.user_id = ${userId})))`;
+const VISIBLE = visibleTo('$2', '$3');
+
+/**
+ * Changes after a seqno in each of several rooms (model.md §2), oldest change first, tagged with
+ * the read's position: deleted messages only when created at or before the seqno, and
+ * reaction-only changes only when asked for.
+ */
+const SINCE = `
+  SELECT q.i, s.*
+    FROM unnest($1::bigint[], $3::bool[], $4::bigint[], $5::int[], $6::bool[])
+           WITH ORDINALITY AS q(room_id, moderator, after, lim, reaction_changes, i)
+    CROSS JOIN LATERAL (${SELECT_MESSAGE}
+      WHERE m.room_id = q.room_id AND ${visibleTo('$2', 'q.moderator')} AND m.seqno > q.after
+        AND (m.data IS NOT NULL OR m.seqno_creation <= q.after)
+        AND (q.reaction_changes OR m.seqno_data > q.after)
+      ORDER BY m.seqno LIMIT q.lim) s
+   ORDER BY q.i, s.seqno`;
+
+/** One room's changes after a seqno, as one viewer (whose flag here is per room) may see them. */
+export interface SinceRead {
+  roomId: number;
+  moderator: boolean;
+  after: number;
+  limit: number;
+  withReactionChanges: boolean;
+}
+
+/** Identifies a SinceRead of one viewer (a request memo's key). */
+export function sinceKey(r: SinceRead): string {
+  return `${r.roomId}:${r.moderator}:${r.after}:${r.limit}:${r.withReactionChanges}`;
+}
 
 export interface NewMessage {
   roomId: number;
@@ -42,25 +73,23 @@ export interface Tombstone {
 export class MessagesRepository {
   constructor(private readonly db: Database) {}
 
-  /**
-   * Changes after seqno `after`, oldest change first (model.md §2): deleted messages only when
-   * created at or before `after`, and reaction-only changes only when asked for.
-   */
-  since(
-    roomId: number,
-    viewer: Viewer,
-    after: number,
-    limit: number,
-    withReactionChanges: boolean,
-  ): Promise<MessageRow[]> {
-    return this.db.query<MessageRow>(
-      `${SELECT_MESSAGE}
-        WHERE m.room_id = $1 AND ${VISIBLE} AND m.seqno > $4
-          AND (m.data IS NOT NULL OR m.seqno_creation <= $4)
-          ${withReactionChanges ? '' : 'AND m.seqno_data > $4'}
-        ORDER BY m.seqno LIMIT $5`,
-      [roomId, viewer.userId, viewer.moderator, after, limit],
-    );
+  /** The rows of each read, in the order given, for the viewer whose user id is `userId`. */
+  async since(userId: number | null, reads: SinceRead[]): Promise<MessageRow[][]> {
+    const rows = await this.db.query<MessageRow & { i?: number }>(SINCE, [
+      reads.map((r) => r.roomId),
+      userId,
+      reads.map((r) => r.moderator),
+      reads.map((r) => r.after),
+      reads.map((r) => r.limit),
+      reads.map((r) => r.withReactionChanges),
+    ]);
+    const out = reads.map((): MessageRow[] => []);
+    for (const row of rows) {
+      const i = row.i! - 1;
+      delete row.i;
+      out[i].push(row);
+    }
+    return out;
   }
 
   /** The newest visible live messages, newest first, optionally only those before an id. */

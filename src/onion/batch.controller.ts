@@ -7,32 +7,10 @@ import { RequestMemo } from '../common/request-memo';
 import { SogsError } from '../common/sogs-error';
 import type { SogsRequest } from '../common/request-context';
 import { Public } from '../auth/route-auth.decorators';
-import { decodePath, roomTokenSegment, splitTarget } from '../common/paths';
-import { ROOM_TOKEN } from '../rooms/room';
 import { parseBatch } from './batch-request';
-import { Dispatcher, type SubRequest, type SubResponse } from './dispatcher';
+import { Dispatcher, type SubResponse } from './dispatcher';
 import { PollSnapshotRepository } from './poll-snapshot.repository';
-
-const DM_SINCE = /^\/(inbox|outbox)\/since\/[^/]+$/;
-
-/**
- * What the sub-requests will look up: the valid room tokens their paths name (`/room/:token/…`),
- * as decoded, and how many of them read the caller's inbox or outbox since an id.
- */
-function lookups(subs: SubRequest[]): { tokens: string[]; dmReads: number } {
-  const tokens: string[] = [];
-  let dmReads = 0;
-  for (const sub of subs) {
-    const url = Dispatcher.normaliseTarget(sub.target);
-    if (url === null) continue;
-    const path = splitTarget(url).path;
-    if (sub.method === 'GET' && DM_SINCE.test(path)) dmReads++;
-    const segment = roomTokenSegment(path);
-    const token = segment === null ? null : decodePath(segment);
-    if (token !== null && ROOM_TOKEN.test(token)) tokens.push(token);
-  }
-  return { tokens, dmReads };
-}
+import { lookups, sinceReads } from './poll-plan';
 
 /** /batch and /sequence may nest (api.md §1: no client does); this deep at most. */
 const MAX_BATCH_DEPTH = 8;
@@ -97,6 +75,11 @@ export class BatchController {
     const withDms = dmReads > 0 && userId !== null;
     if (new Set(tokens.map((t) => t.toLowerCase())).size + (withDms ? dmReads : 0) > 1) {
       memo.prefetch(tokens, withDms, (wanted, dms) => this.snapshots.load(wanted, userId, dms));
+      // Rooms with news each need a `messages/since` query: one reads them all.
+      const reads = sinceReads(subs, this.dispatcher);
+      if (reads.length) {
+        memo.prefetchSince(() => this.snapshots.loadSince(memo, reads, req.sogs.user));
+      }
     }
     const origin = {
       transport: req.sogs.transport,

@@ -7,7 +7,7 @@ import { ReplayRequest } from '../common/replay-request';
 import { TEXT_PLAIN } from '../common/error-response';
 import { decodePath, encodePath, routedUrl, splitTarget } from '../common/paths';
 import { ReplayResponse } from './replay-response';
-import { InProcessLane } from './in-process-lane';
+import { InProcessLane, type LaneMatch } from './in-process-lane';
 
 /** A request to run inside the server: from an onion envelope, /batch or /sequence. */
 export interface SubRequest {
@@ -85,11 +85,24 @@ export class Dispatcher {
     return encoded === null ? null : encoded + (query ? `?${query}` : '');
   }
 
-  async dispatch(req: SubRequest, origin: PipelineOrigin): Promise<SubResponse> {
-    const url = Dispatcher.normaliseTarget(req.target);
+  /** The URL a target is routed with; a response when it may not be routed at all. */
+  private static routable(target: string): string | SubResponse {
+    const url = Dispatcher.normaliseTarget(target);
     if (url === null) return plain(400, 'Invalid request path');
     if (REFUSED.test(url) || DOT_SEGMENT.test(splitTarget(url).path))
       return plain(404, 'Not Found');
+    return routedUrl(url);
+  }
+
+  /** The route a sub-request would run in process, with what it would see; null: none. */
+  match(method: 'GET' | 'POST', target: string): LaneMatch | null {
+    const routed = Dispatcher.routable(target);
+    return typeof routed === 'string' ? this.lane.match(method, routed) : null;
+  }
+
+  async dispatch(req: SubRequest, origin: PipelineOrigin): Promise<SubResponse> {
+    const routed = Dispatcher.routable(req.target);
+    if (typeof routed !== 'string') return routed;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       const lower = name.toLowerCase();
@@ -97,7 +110,6 @@ export class Dispatcher {
     }
     headers['content-type'] ??= req.defaultContentType;
     if (req.body.length) headers['content-length'] = String(req.body.length);
-    const routed = routedUrl(url);
     const replayed: ReplayedRequest = {
       ...origin,
       sent: { query: splitTarget(req.target).query, body: req.body },

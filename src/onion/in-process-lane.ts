@@ -16,11 +16,18 @@ import { SubReply } from './sub-reply';
 
 type RouteHandler = (request: unknown, reply: SubReply) => unknown;
 
-interface Route {
+export interface Route {
   /** The handler Nest gave Fastify for the route: guards, pipes, controller and filter. */
   handler: RouteHandler;
   /** The route's pattern, as Fastify knows it (`/room/:token/pollInfo/:info`). */
   pattern: string;
+}
+
+/** A request's route here, with the path parameters and query it runs with. */
+export interface LaneMatch {
+  route: Route;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
 }
 
 /** The POST routes that run here: a batch writes nothing itself (its sub-requests choose). */
@@ -59,6 +66,21 @@ export class InProcessLane {
     }
   }
 
+  /** The route `url` (as routed) runs here, with its parameters and query; null: none. */
+  match(method: 'GET' | 'POST', url: string): LaneMatch | null {
+    const found = this.router.find(method, url);
+    if (!found) return null;
+    for (const name in found.params) {
+      // Nest sends an empty parameter to the not-found handler; the full pipeline does that.
+      if (found.params[name] === '' && name !== '*') return null;
+    }
+    return {
+      route: found.store as Route,
+      params: found.params as Record<string, string>,
+      query: found.searchParams,
+    };
+  }
+
   /** `url` as routed (`routedUrl`); `headers` lower-case. Null: not for this lane. */
   async run(
     method: string,
@@ -69,13 +91,8 @@ export class InProcessLane {
   ): Promise<SubResponse | null> {
     // Fastify reads no body for a GET, and an empty POST body is not a batch.
     if (method !== 'GET' && !(method === 'POST' && body.length > 0)) return null;
-    const found = this.router.find(method, url);
+    const found = this.match(method, url);
     if (!found) return null;
-    for (const name in found.params) {
-      // Nest sends an empty parameter to the not-found handler; the full pipeline does that.
-      if (found.params[name] === '' && name !== '*') return null;
-    }
-    const route = found.store as Route;
     const started = performance.now();
     normaliseContentType(headers);
     const request = {
@@ -83,7 +100,7 @@ export class InProcessLane {
       url,
       headers,
       params: found.params,
-      query: found.searchParams,
+      query: found.query,
       body: method === 'GET' ? undefined : body,
       raw: { method, url, headers },
       sogs: undefined as SogsRequestState | undefined,
@@ -98,11 +115,11 @@ export class InProcessLane {
       refused = true;
       void this.filter.catch(err, new ExecutionContextHost([request, reply]));
     }
-    if (!refused) await route.handler(request, reply);
+    if (!refused) await found.route.handler(request, reply);
     const res = await reply.result;
     const transport = request.sogs?.batch ? 'batch' : (request.sogs?.transport ?? 'direct');
     observeRequest(
-      route.pattern,
+      found.route.pattern,
       method,
       res.code,
       transport,

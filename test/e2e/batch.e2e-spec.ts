@@ -2,6 +2,7 @@ import { SessionIdentity } from '../support/client-crypto';
 import { ONION_AES, ONION_XCHACHA, type SogsClient } from '../support/sogs-client';
 import { RoomsRepository } from '../../src/rooms/rooms.repository';
 import { DmsRepository } from '../../src/dms/dms.repository';
+import { MessagesRepository } from '../../src/messages/messages.repository';
 import { PollSnapshotRepository } from '../../src/onion/poll-snapshot.repository';
 import { TestApp } from '../support/test-app';
 
@@ -110,6 +111,83 @@ describe('/batch and /sequence (api.md §1)', () => {
     expect(upToDate.slice(6).map((i) => i.code)).toEqual([304, 304]);
     expect(dmList).not.toHaveBeenCalled();
     [snapshots, one, dmList].forEach((spy) => spy.mockRestore());
+  });
+
+  it("reads the news of all a poll's rooms in one statement, as each read alone sees it", async () => {
+    const [mixed, news, quiet] = await Promise.all(
+      ['mixed', 'news', 'quiet'].map((n) => t.givenRoom(n)),
+    );
+    await t.givenModerator(admin, mixed);
+    // Another moderator of every room: whispers to the moderators only some pollers may see.
+    const mod = SessionIdentity.random();
+    const alice = SessionIdentity.random();
+    for (const room of [mixed, news]) await t.givenModerator(mod, room);
+    const older = await t.givenMessage(alice, mixed);
+    const marked = await t.givenMessage(alice, mixed);
+    const mark = marked.seqno;
+    await t.givenMessage(mod, mixed, 'to the mods', { whisper_mods: true });
+    await t.givenMessage(mod, news, 'to the mods', { whisper_mods: true });
+    await t.givenMessage(alice, news);
+    await t.givenMessage(alice, quiet);
+    const quietSeqno = (await t.givenMessage(alice, quiet)).seqno;
+    const asMod = t.client(mod).with({ via: ONION_AES });
+    expect((await asMod.delete(`/room/mixed/message/${older.id}`)).status).toBe(200);
+    const react = await asMod.put(`/room/mixed/reaction/${marked.id}/${encodeURIComponent('👍')}`);
+    expect(react.status).toBe(200);
+
+    const reads = [
+      `/room/mixed/messages/since/${mark}?t=r&reactors=5`,
+      `/room/mixed/messages/since/0?limit=2`,
+      '/room/news/messages/since/0?t=r&reactors=5',
+      `/room/quiet/messages/since/${quietSeqno}?t=r&reactors=5`,
+      '/room/mixed/messages/since/0?limit=x',
+    ];
+    const since = jest.spyOn(t.app.get(MessagesRepository), 'since');
+    const seen: number[][] = [];
+    for (const poller of [admin, mod, alice]) {
+      const client = t.client(poller).with({ via: ONION_AES });
+      since.mockClear();
+      const items = (
+        await client.post('/batch', { json: reads.map((path) => ({ method: 'GET', path })) })
+      ).json<Item[]>();
+      // One statement for the three reads with news; none for the up-to-date room or the 400.
+      expect(since.mock.calls.map(([, r]) => r.length)).toEqual([3]);
+      for (const [i, path] of reads.entries()) {
+        const alone = await client.get(path);
+        expect([items[i].code, items[i].body]).toEqual([
+          alone.status,
+          alone.status === 200 ? alone.json() : Buffer.from(alone.text).toString('base64'),
+        ]);
+      }
+      seen.push(items.slice(0, 3).map((item) => (item.body as unknown[]).length));
+    }
+    // Whispers to the moderators reach only the moderators of each room (the admin moderates
+    // the room mixed only); its news after the mark are a reaction-only row, a tombstone and
+    // the whisper.
+    expect(seen).toEqual([
+      [3, 2, 1],
+      [3, 2, 2],
+      [2, 1, 1],
+    ]);
+    since.mockRestore();
+  });
+
+  it('reads news posted by an earlier sub-request of the same batch', async () => {
+    const posted = await c.post('/batch', {
+      json: [
+        { method: 'GET', path: '/room/lobby/messages/since/0?limit=256' },
+        {
+          method: 'POST',
+          path: '/room/lobby/message',
+          json: { data: 'aGk=', signature: Buffer.alloc(64, 1).toString('base64') },
+        },
+        { method: 'GET', path: '/room/lobby/messages/since/0?limit=256' },
+      ],
+    });
+    const [first, post, again] = posted.json<Item[]>();
+    expect(post.code).toBe(201);
+    const ids = (item: Item) => (item.body as { id: number }[]).map((m) => m.id);
+    expect(ids(again)).toEqual([...ids(first), (post.body as { id: number }).id]);
   });
 
   it('/sequence stops after the first non-2xx response', async () => {

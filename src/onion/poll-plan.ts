@@ -1,0 +1,56 @@
+import { decodePath, roomTokenSegment, splitTarget } from '../common/paths';
+import { pathId } from '../common/request-params';
+import { parsePollOptions, type PollOptions } from '../messages/message-input';
+import { ROOM_TOKEN } from '../rooms/room';
+import { Dispatcher, type SubRequest } from './dispatcher';
+
+const DM_SINCE = /^\/(inbox|outbox)\/since\/[^/]+$/;
+const MESSAGES_SINCE = '/room/:token/messages/since/:seqno';
+
+/** A `messages/since` sub-request: its room, its seqno and its options, as its route reads them. */
+export interface PlannedSince {
+  token: string;
+  after: number;
+  options: PollOptions;
+}
+
+/**
+ * What the sub-requests will look up: the valid room tokens their paths name (`/room/:token/…`),
+ * as decoded, and how many of them read the caller's inbox or outbox since an id.
+ */
+export function lookups(subs: SubRequest[]): { tokens: string[]; dmReads: number } {
+  const tokens: string[] = [];
+  let dmReads = 0;
+  for (const sub of subs) {
+    const url = Dispatcher.normaliseTarget(sub.target);
+    if (url === null) continue;
+    const path = splitTarget(url).path;
+    if (sub.method === 'GET' && DM_SINCE.test(path)) dmReads++;
+    const segment = roomTokenSegment(path);
+    const token = segment === null ? null : decodePath(segment);
+    if (token !== null && ROOM_TOKEN.test(token)) tokens.push(token);
+  }
+  return { tokens, dmReads };
+}
+
+/**
+ * The `messages/since` reads among the sub-requests, with the parameters and query their route
+ * will see (`Dispatcher.match`); reads whose options are invalid are left to answer for
+ * themselves.
+ */
+export function sinceReads(subs: SubRequest[], dispatcher: Dispatcher): PlannedSince[] {
+  const out: PlannedSince[] = [];
+  for (const sub of subs) {
+    if (sub.method !== 'GET') continue;
+    const found = dispatcher.match('GET', sub.target);
+    if (found?.route.pattern !== MESSAGES_SINCE) continue;
+    try {
+      const options = parsePollOptions(found.query);
+      const after = pathId(found.params.seqno) ?? Number.MAX_SAFE_INTEGER;
+      out.push({ token: found.params.token, after, options });
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
