@@ -61,21 +61,25 @@ describe('RequestMemo.prefetch', () => {
   });
 });
 
-describe('RequestMemo.prefetchSince', () => {
+describe('RequestMemo.readSinceWith', () => {
   const rows = [{ id: 7 }] as unknown as MessageRow[];
 
-  it('holds the rows read ahead until cleared', async () => {
+  it('loads when first asked, once, and forgets the rows and the loader when cleared', async () => {
     const memo = new RequestMemo();
     expect(memo.sinceRows()).toBeUndefined();
-    memo.prefetchSince(async () => new Map([['1:false:0:100:true', rows]]));
+    const load = jest.fn(async () => new Map([['1:false:0:100:true', rows]]));
+    memo.readSinceWith(load);
+    expect(load).not.toHaveBeenCalled();
     expect((await memo.sinceRows())?.get('1:false:0:100:true')).toBe(rows);
+    await memo.sinceRows();
+    expect(load).toHaveBeenCalledTimes(1);
     memo.clear();
     expect(memo.sinceRows()).toBeUndefined();
   });
 
   it('turns a failed read into no rows, so that every read queries for itself', async () => {
     const memo = new RequestMemo();
-    memo.prefetchSince(() => Promise.reject(new Error('database down')));
+    memo.readSinceWith(() => Promise.reject(new Error('database down')));
     expect((await memo.sinceRows())?.size).toBe(0);
   });
 });

@@ -36,6 +36,7 @@ export class RequestMemo {
   private readonly rooms = new Map<string, Promise<RoomForCaller>>();
   private dms?: Promise<DmHighs | null>;
   private since?: Promise<Map<string, MessageRow[]>>;
+  private sinceLoader?: () => Promise<Map<string, MessageRow[]>>;
 
   room(token: string, load: () => Promise<RoomForCaller>): Promise<RoomForCaller> {
     const key = token.toLowerCase();
@@ -77,21 +78,27 @@ export class RequestMemo {
   }
 
   /**
-   * Rows of `messages/since` reads read ahead, by `sinceKey`; undefined when none were (or since
+   * Rows of `messages/since` reads read together, by `sinceKey`, loaded when first asked for (a
+   * poll whose rooms have no news never asks); undefined when no loader was given (or since
    * cleared). A read that is not in the map runs its own query.
    */
   sinceRows(): Promise<Map<string, MessageRow[]>> | undefined {
+    if (!this.since && this.sinceLoader) {
+      this.since = this.sinceLoader().catch(() => new Map<string, MessageRow[]>());
+    }
     return this.since;
   }
 
-  /** Reads ahead the rows `load` finds; a failure leaves every read to its own query. */
-  prefetchSince(load: () => Promise<Map<string, MessageRow[]>>): void {
-    this.since = load().catch(() => new Map());
+  /** How to read the batch's `messages/since` rows together; a failure leaves each to itself. */
+  readSinceWith(load: () => Promise<Map<string, MessageRow[]>>): void {
+    this.sinceLoader = load;
+    this.since = undefined;
   }
 
   clear(): void {
     this.rooms.clear();
     this.dms = undefined;
     this.since = undefined;
+    this.sinceLoader = undefined;
   }
 }

@@ -75,11 +75,10 @@ export class BatchController {
     const withDms = dmReads > 0 && userId !== null;
     if (new Set(tokens.map((t) => t.toLowerCase())).size + (withDms ? dmReads : 0) > 1) {
       memo.prefetch(tokens, withDms, (wanted, dms) => this.snapshots.load(wanted, userId, dms));
-      // Rooms with news each need a `messages/since` query: one reads them all.
-      const reads = sinceReads(subs, this.dispatcher);
-      if (reads.length) {
-        memo.prefetchSince(() => this.snapshots.loadSince(memo, reads, req.sogs.user));
-      }
+      // Rooms with news each need a `messages/since` query: the first to ask reads them all.
+      memo.readSinceWith(() =>
+        this.snapshots.loadSince(memo, sinceReads(subs, this.dispatcher), req.sogs.user),
+      );
     }
     const origin = {
       transport: req.sogs.transport,
