@@ -1,6 +1,7 @@
 import { RequestMemo, type PollSnapshot, type RoomForCaller } from './request-memo';
 import type { Room } from '../rooms/room';
 import type { MessageRow } from '../messages/message';
+import type { SinceResult } from '../messages/message-reads.service';
 
 const found = (token: string): RoomForCaller => ({ room: { token } as Room, override: null });
 const snapshot = (rooms: [string, RoomForCaller][], dms: PollSnapshot['dms'] = null) => ({
@@ -62,7 +63,7 @@ describe('RequestMemo.prefetch', () => {
 });
 
 describe('RequestMemo.readSinceWith', () => {
-  const rows = [{ id: 7 }] as unknown as MessageRow[];
+  const rows: SinceResult = { rows: [{ id: 7 }] as unknown as MessageRow[], reactions: new Map() };
 
   it('loads when first asked, once, and forgets the rows and the loader when cleared', async () => {
     const memo = new RequestMemo();

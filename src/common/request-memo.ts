@@ -1,6 +1,6 @@
 import type { Room } from '../rooms/room';
 import type { Override } from '../moderation/room-permissions';
-import type { MessageRow } from '../messages/message';
+import type { SinceResult } from '../messages/message-reads.service';
 
 export type RoomForCaller = { room: Room; override: Override | null } | null;
 
@@ -35,8 +35,8 @@ function quiet<T>(entry: Promise<T>): Promise<T> {
 export class RequestMemo {
   private readonly rooms = new Map<string, Promise<RoomForCaller>>();
   private dms?: Promise<DmHighs | null>;
-  private since?: Promise<Map<string, MessageRow[]>>;
-  private sinceLoader?: () => Promise<Map<string, MessageRow[]>>;
+  private since?: Promise<Map<string, SinceResult>>;
+  private sinceLoader?: () => Promise<Map<string, SinceResult>>;
 
   room(token: string, load: () => Promise<RoomForCaller>): Promise<RoomForCaller> {
     const key = token.toLowerCase();
@@ -78,19 +78,19 @@ export class RequestMemo {
   }
 
   /**
-   * Rows of `messages/since` reads read together, by `sinceKey`, loaded when first asked for (a
+   * Rows of `messages/since` reads read together, with their reactions, by read, loaded when first asked for (a
    * poll whose rooms have no news never asks); undefined when no loader was given (or since
    * cleared). A read that is not in the map runs its own query.
    */
-  sinceRows(): Promise<Map<string, MessageRow[]>> | undefined {
+  sinceRows(): Promise<Map<string, SinceResult>> | undefined {
     if (!this.since && this.sinceLoader) {
-      this.since = this.sinceLoader().catch(() => new Map<string, MessageRow[]>());
+      this.since = this.sinceLoader().catch(() => new Map<string, SinceResult>());
     }
     return this.since;
   }
 
   /** How to read the batch's `messages/since` rows together; a failure leaves each to itself. */
-  readSinceWith(load: () => Promise<Map<string, MessageRow[]>>): void {
+  readSinceWith(load: () => Promise<Map<string, SinceResult>>): void {
     this.sinceLoader = load;
     this.since = undefined;
   }

@@ -28,6 +28,6 @@ import { ReactionsService } from './reactions.service';
     ReactionsService,
     PinsService,
   ],
-  exports: [MessageDeletionService, PinsService, MessagesRepository],
+  exports: [MessageDeletionService, PinsService, MessagesRepository, MessageReadsService],
 })
 export class MessagesModule {}

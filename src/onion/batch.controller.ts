@@ -9,6 +9,7 @@ import type { SogsRequest } from '../common/request-context';
 import { Public } from '../auth/route-auth.decorators';
 import { parseBatch } from './batch-request';
 import { Dispatcher, type SubResponse } from './dispatcher';
+import { MessageReadsService } from '../messages/message-reads.service';
 import { PollSnapshotRepository } from './poll-snapshot.repository';
 import { lookups, sinceReads } from './poll-plan';
 
@@ -39,6 +40,7 @@ export class BatchController {
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly snapshots: PollSnapshotRepository,
+    private readonly reads: MessageReadsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -77,7 +79,7 @@ export class BatchController {
       memo.prefetch(tokens, withDms, (wanted, dms) => this.snapshots.load(wanted, userId, dms));
       // Rooms with news each need a `messages/since` query: the first to ask reads them all.
       memo.readSinceWith(() =>
-        this.snapshots.loadSince(memo, sinceReads(subs, this.dispatcher), req.sogs.user),
+        this.reads.readAhead(memo, sinceReads(subs, this.dispatcher), req.sogs.user),
       );
     }
     const origin = {

@@ -1,18 +1,12 @@
 import { decodePath, roomTokenSegment, splitTarget } from '../common/paths';
 import { pathId } from '../common/request-params';
-import { parsePollOptions, type PollOptions } from '../messages/message-input';
+import { parsePollOptions } from '../messages/message-input';
+import type { PlannedSince } from '../messages/message-reads.service';
 import { ROOM_TOKEN } from '../rooms/room';
 import { Dispatcher, type SubRequest } from './dispatcher';
 
 const DM_SINCE = /^\/(inbox|outbox)\/since\/[^/]+$/;
 const MESSAGES_SINCE = '/room/:token/messages/since/:seqno';
-
-/** A `messages/since` sub-request: its room, its seqno and its options, as its route reads them. */
-export interface PlannedSince {
-  token: string;
-  after: number;
-  options: PollOptions;
-}
 
 /**
  * What the sub-requests will look up: the valid room tokens their paths name (`/room/:token/…`),

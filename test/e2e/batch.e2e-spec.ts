@@ -3,6 +3,7 @@ import { ONION_AES, ONION_XCHACHA, type SogsClient } from '../support/sogs-clien
 import { RoomsRepository } from '../../src/rooms/rooms.repository';
 import { DmsRepository } from '../../src/dms/dms.repository';
 import { MessagesRepository } from '../../src/messages/messages.repository';
+import { ReactionsRepository } from '../../src/messages/reactions.repository';
 import { PollSnapshotRepository } from '../../src/onion/poll-snapshot.repository';
 import { TestApp } from '../support/test-app';
 
@@ -113,7 +114,7 @@ describe('/batch and /sequence (api.md §1)', () => {
     [snapshots, one, dmList].forEach((spy) => spy.mockRestore());
   });
 
-  it("reads the news of all a poll's rooms in one statement, as each read alone sees it", async () => {
+  it("reads the news of all a poll's rooms and their reactions together, as each read alone sees them", async () => {
     const [mixed, news, quiet] = await Promise.all(
       ['mixed', 'news', 'quiet'].map((n) => t.givenRoom(n)),
     );
@@ -127,13 +128,15 @@ describe('/batch and /sequence (api.md §1)', () => {
     const mark = marked.seqno;
     await t.givenMessage(mod, mixed, 'to the mods', { whisper_mods: true });
     await t.givenMessage(mod, news, 'to the mods', { whisper_mods: true });
-    await t.givenMessage(alice, news);
+    const liked = await t.givenMessage(alice, news);
     await t.givenMessage(alice, quiet);
     const quietSeqno = (await t.givenMessage(alice, quiet)).seqno;
     const asMod = t.client(mod).with({ via: ONION_AES });
     expect((await asMod.delete(`/room/mixed/message/${older.id}`)).status).toBe(200);
     const react = await asMod.put(`/room/mixed/reaction/${marked.id}/${encodeURIComponent('👍')}`);
     expect(react.status).toBe(200);
+    const like = await asMod.put(`/room/news/reaction/${liked.id}/${encodeURIComponent('❤')}`);
+    expect(like.status).toBe(200);
 
     const reads = [
       `/room/mixed/messages/since/${mark}?t=r&reactors=5`,
@@ -143,15 +146,19 @@ describe('/batch and /sequence (api.md §1)', () => {
       '/room/mixed/messages/since/0?limit=x',
     ];
     const since = jest.spyOn(t.app.get(MessagesRepository), 'since');
+    const summaries = jest.spyOn(t.app.get(ReactionsRepository), 'summaries');
     const seen: number[][] = [];
     for (const poller of [admin, mod, alice]) {
       const client = t.client(poller).with({ via: ONION_AES });
       since.mockClear();
+      summaries.mockClear();
       const items = (
         await client.post('/batch', { json: reads.map((path) => ({ method: 'GET', path })) })
       ).json<Item[]>();
       // One statement for the three reads with news; none for the up-to-date room or the 400.
       expect(since.mock.calls.map(([, r]) => r.length)).toEqual([3]);
+      // And one for the reactions of each reactor count asked for (5 twice, the default 4).
+      expect(summaries.mock.calls.map(([, , reactors]) => reactors).sort()).toEqual([4, 5]);
       for (const [i, path] of reads.entries()) {
         const alone = await client.get(path);
         expect([items[i].code, items[i].body]).toEqual([
@@ -170,6 +177,7 @@ describe('/batch and /sequence (api.md §1)', () => {
       [2, 1, 1],
     ]);
     since.mockRestore();
+    summaries.mockRestore();
   });
 
   it('reads news posted by an earlier sub-request of the same batch', async () => {
