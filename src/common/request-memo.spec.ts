@@ -67,21 +67,21 @@ describe('RequestMemo.readSinceWith', () => {
 
   it('loads when first asked, once, and forgets the rows and the loader when cleared', async () => {
     const memo = new RequestMemo();
-    expect(memo.sinceRows()).toBeUndefined();
+    expect(memo.sinceResults()).toBeUndefined();
     const load = jest.fn(async () => new Map([['1:false:0:100:true', rows]]));
     memo.readSinceWith(load);
     expect(load).not.toHaveBeenCalled();
-    expect((await memo.sinceRows())?.get('1:false:0:100:true')).toBe(rows);
-    await memo.sinceRows();
+    expect((await memo.sinceResults())?.get('1:false:0:100:true')).toBe(rows);
+    await memo.sinceResults();
     expect(load).toHaveBeenCalledTimes(1);
     memo.clear();
-    expect(memo.sinceRows()).toBeUndefined();
+    expect(memo.sinceResults()).toBeUndefined();
   });
 
   it('turns a failed read into no rows, so that every read queries for itself', async () => {
     const memo = new RequestMemo();
     memo.readSinceWith(() => Promise.reject(new Error('database down')));
-    expect((await memo.sinceRows())?.size).toBe(0);
+    expect((await memo.sinceResults())?.size).toBe(0);
   });
 });
 

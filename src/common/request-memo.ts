@@ -78,18 +78,18 @@ export class RequestMemo {
   }
 
   /**
-   * Rows of `messages/since` reads read together, with their reactions, by read, loaded when first asked for (a
-   * poll whose rooms have no news never asks); undefined when no loader was given (or since
-   * cleared). A read that is not in the map runs its own query.
+   * The `messages/since` reads of the batch read together (rows and reactions, by read), loaded
+   * when first asked for: a poll whose rooms have no news never asks. Undefined when no loader
+   * was given (or since cleared). A read that is not in the map runs its own query.
    */
-  sinceRows(): Promise<Map<string, SinceResult>> | undefined {
+  sinceResults(): Promise<Map<string, SinceResult>> | undefined {
     if (!this.since && this.sinceLoader) {
       this.since = this.sinceLoader().catch(() => new Map<string, SinceResult>());
     }
     return this.since;
   }
 
-  /** How to read the batch's `messages/since` rows together; a failure leaves each to itself. */
+  /** How to read the batch's `messages/since` reads together; a failure leaves each to itself. */
   readSinceWith(load: () => Promise<Map<string, SinceResult>>): void {
     this.sinceLoader = load;
     this.since = undefined;

@@ -81,7 +81,7 @@ export class MessageReadsService {
       limit: o.limit,
       withReactionChanges: o.reactionUpdates,
     };
-    const ahead = await memo?.sinceRows();
+    const ahead = await memo?.sinceResults();
     const found =
       ahead?.get(aheadKey(read, o.reactors)) ??
       (await this.readMany(user, [{ read, reactors: o.reactors }]))[0];

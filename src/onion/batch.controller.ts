@@ -7,9 +7,9 @@ import { RequestMemo } from '../common/request-memo';
 import { SogsError } from '../common/sogs-error';
 import type { SogsRequest } from '../common/request-context';
 import { Public } from '../auth/route-auth.decorators';
+import { MessageReadsService } from '../messages/message-reads.service';
 import { parseBatch } from './batch-request';
 import { Dispatcher, type SubResponse } from './dispatcher';
-import { MessageReadsService } from '../messages/message-reads.service';
 import { PollSnapshotRepository } from './poll-snapshot.repository';
 import { lookups, sinceReads } from './poll-plan';
 
