@@ -22,8 +22,12 @@ export interface BenchOptions {
   closedDuration: number;
   rounds: number;
   pool: number;
-  /** Seconds of each open-loop phase. */
+  /**
+   * Seconds of open loop of each kind (polls only, posting); tsogs's are split into
+   * `openRounds` rounds that alternate between the two kinds.
+   */
   openDuration: number;
+  openRounds: number;
   /** `npm run soak`: minutes of realistic load (one open-loop window per minute). */
   soakMinutes: number;
   /** Seconds after which a client gives up on a request (an error). */
@@ -55,7 +59,8 @@ const DEFAULTS: BenchOptions = {
   closedDuration: 6,
   rounds: 5,
   pool: 45000,
-  openDuration: 30,
+  openDuration: 45,
+  openRounds: 3,
   soakMinutes: 10,
   timeout: 10,
   genThreads: 2,

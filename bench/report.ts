@@ -31,6 +31,8 @@ export interface BenchResult {
   ratios: Record<string, number>;
   /** tsogs/floor closed-loop polls/s of each round. */
   closedRoundRatios: number[];
+  /** tsogs's poll p50 and p99 with posting over those without, of each open-loop round. */
+  postingRoundRatios: { p50: number; p99: number }[];
   targets: { name: string; value: string; met: boolean }[];
   /** With --query-census: tsogs's SQL statements per closed-loop poll, by text. */
   queriesPerPoll?: Record<string, number>;
@@ -44,6 +46,12 @@ export interface ClosedRound {
   floor: PhaseResult;
 }
 
+/** One open-loop round of tsogs: polling only, then with posting straight after. */
+export interface OpenRound {
+  polls: PhaseResult;
+  posting: PhaseResult;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -53,25 +61,43 @@ export function judge(
   o: BenchOptions,
   gen: { pool: number; threads: number; wallSeconds: number; busySeconds: number },
   rounds: ClosedRound[],
-  open: PhaseResult[],
+  open: OpenRound[],
+  floorOpen: PhaseResult,
   memory: ProcessMemory[],
 ): BenchResult {
-  const [tOpen, tPost, fOpen] = open;
   const lat = (p: PhaseResult) => p.polls.latencyMs;
   const perThread = Math.round(gen.pool / gen.busySeconds);
   const rate = (p: PhaseResult) => p.polls.perSecond;
   const roundRatios = rounds.map((r) => round(rate(r.tsogs) / rate(r.floor)));
+  const postingRatios = open.map((r) => ({
+    p50: round(lat(r.posting).p50 / lat(r.polls).p50),
+    p99: round(lat(r.posting).p99 / lat(r.polls).p99),
+  }));
+  // Open-loop figures of several rounds are their medians, as the closed loop's ratio is.
+  const med = (phases: PhaseResult[], pick: (p: PhaseResult) => number) =>
+    round(median(phases.map(pick)));
+  const polls = open.map((r) => r.polls);
+  const posting = open.map((r) => r.posting);
   const ratios = {
     'tsogs/floor closed-loop polls/s (median of rounds)': round(median(roundRatios)),
-    'tsogs/floor open-loop p50': round(lat(tOpen).p50 / lat(fOpen).p50),
-    'tsogs/floor open-loop p99': round(lat(tOpen).p99 / lat(fOpen).p99),
-    'poll p50 with/without posting': round(lat(tPost).p50 / lat(tOpen).p50),
-    'poll p99 with/without posting': round(lat(tPost).p99 / lat(tOpen).p99),
+    'tsogs/floor open-loop p50': round(med(polls, (p) => lat(p).p50) / lat(floorOpen).p50),
+    'tsogs/floor open-loop p99': round(med(polls, (p) => lat(p).p99) / lat(floorOpen).p99),
+    'poll p50 with/without posting (median of rounds)': round(
+      median(postingRatios.map((r) => r.p50)),
+    ),
+    'poll p99 with/without posting (median of rounds)': round(
+      median(postingRatios.map((r) => r.p99)),
+    ),
   };
   const maxRss = Math.max(...memory.map((m) => m.peakMb));
-  const errors = tPost.polls.errors + (tPost.posts?.errors ?? 0);
+  const errors = posting.reduce((n, p) => n + p.polls.errors + (p.posts?.errors ?? 0), 0);
+  const errorsWithout = polls.reduce((n, p) => n + p.polls.errors, 0);
+  const p99 = med(posting, (p) => lat(p).p99);
   const speed = ratios['tsogs/floor closed-loop polls/s (median of rounds)'];
-  const slow = [ratios['poll p50 with/without posting'], ratios['poll p99 with/without posting']];
+  const slow = [
+    ratios['poll p50 with/without posting (median of rounds)'],
+    ratios['poll p99 with/without posting (median of rounds)'],
+  ];
   return {
     date: new Date().toISOString(),
     options: o,
@@ -87,10 +113,15 @@ export function judge(
         1,
       ),
     },
-    phases: [...rounds.flatMap((r) => [r.tsogs, r.floor]), ...open],
+    phases: [
+      ...rounds.flatMap((r) => [r.tsogs, r.floor]),
+      ...open.flatMap((r) => [r.polls, r.posting]),
+      floorOpen,
+    ],
     memory,
     ratios,
     closedRoundRatios: roundRatios,
+    postingRoundRatios: postingRatios,
     targets: [
       {
         name: 'tsogs >= 0.5 x floor polls/s',
@@ -99,18 +130,20 @@ export function judge(
       },
       {
         name: `p99 < 50 ms at ${o.clients} realistic clients, 0 errors`,
-        value: `p99 ${lat(tPost).p99} ms, ${errors} errors`,
-        met: lat(tPost).p99 < 50 && errors === 0,
+        value: `p99 ${p99} ms (median of rounds: ${posting.map((p) => lat(p).p99).join(', ')}), ${errors} errors`,
+        met: p99 < 50 && errors === 0,
       },
       { name: 'RSS < 200 MB per process', value: `max peak ${maxRss} MB`, met: maxRss < 200 },
       {
         name: 'posting slows polling by <= 20%',
         // With errors already in the polls-only phase the server is overloaded in both phases
         // and the ratio of two timeouts means nothing.
-        value: tOpen.polls.errors
-          ? `not measurable: ${tOpen.polls.errors} errors without posting already`
-          : `poll p50 x${slow[0]}, p99 x${slow[1]}`,
-        met: !tOpen.polls.errors && slow.every((x) => x <= 1.2),
+        value: errorsWithout
+          ? `not measurable: ${errorsWithout} errors without posting already`
+          : `poll p50 x${slow[0]}, p99 x${slow[1]} (medians; rounds: ${postingRatios
+              .map((r) => `x${r.p50}/x${r.p99}`)
+              .join(', ')})`,
+        met: !errorsWithout && slow.every((x) => x <= 1.2),
       },
     ],
   };

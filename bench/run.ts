@@ -12,7 +12,14 @@ import type { Generator, GenJob } from './generate';
 import { closedLoop, openLoop, type OpenPlan } from './load';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { Child, cpuSecondsOf, memoryOf } from './procs';
-import { judge, table, writeJson, type ClosedRound, type ProcessMemory } from './report';
+import {
+  judge,
+  table,
+  writeJson,
+  type ClosedRound,
+  type OpenRound,
+  type ProcessMemory,
+} from './report';
 import { Meter } from './stats';
 import { Target } from './target';
 import { log, startTsogsUnderLoad } from './tsogs-under-load';
@@ -101,23 +108,41 @@ async function closedRound(run: Run, server: Server, round: number, offset: numb
   return { result, queriesPerPoll };
 }
 
-/** Open loop without and (tsogs only) with posting. */
-async function openPhases(run: Run, server: Server) {
+/** One open-loop phase of `seconds` against one server, posting if `posters` > 0. */
+async function openPhase(run: Run, server: Server, name: string, seconds: number, posters = 0) {
   const { o, gen, plan } = run;
   const target = new Target(server.port, 256, o.timeout * 1000);
-  const meter = meterOf(run, server);
-  log(`${server.label}: open loop, ${o.clients} clients polling every ${o.pollInterval} s`);
-  const out = [await openLoop(`${server.label} open, polls only`, target, gen, plan, meter)];
-  if (server.label === 'tsogs') {
-    const posters = Math.round(o.clients * o.postShare);
-    await settle(server.child);
-    log(`${server.label}: open loop, ${posters} of them also posting every ${o.postInterval} s`);
-    const name = `${server.label} open, ${o.postShare * 100}% posting`;
-    out.push(await openLoop(name, target, gen, { ...plan, posters }, meter));
-  }
+  const what = posters ? `, ${posters} of them also posting every ${o.postInterval} s` : '';
+  log(`${server.label}: ${name}: ${o.clients} clients polling every ${o.pollInterval} s${what}`);
+  const phase = { ...plan, posters, duration: seconds };
+  const result = await openLoop(
+    `${server.label} ${name}`,
+    target,
+    gen,
+    phase,
+    meterOf(run, server),
+  );
   target.close();
   await settle(server.child);
-  return out;
+  return result;
+}
+
+/**
+ * tsogs's open loop: rounds that alternate between polling only and polling with posting, so
+ * that the machine's changing speed reaches both alike; each round's ratio is taken apart.
+ */
+async function openRounds(run: Run, server: Server): Promise<OpenRound[]> {
+  const { o } = run;
+  const seconds = o.openDuration / o.openRounds;
+  const posters = Math.round(o.clients * o.postShare);
+  const rounds: OpenRound[] = [];
+  for (let i = 1; i <= o.openRounds; i++) {
+    const of = `${i}/${o.openRounds}`;
+    const polls = await openPhase(run, server, `open, polls only ${of}`, seconds);
+    const name = `open, ${o.postShare * 100}% posting ${of}`;
+    rounds.push({ polls, posting: await openPhase(run, server, name, seconds, posters) });
+  }
+  return rounds;
 }
 
 async function main(): Promise<void> {
@@ -189,13 +214,14 @@ async function main(): Promise<void> {
     const fr = await closedRound(run, f, i, 0);
     rounds.push({ tsogs: tr.result, floor: fr.result });
   }
-  const open = [...(await openPhases(run, t)), ...(await openPhases(run, f))];
+  const open = await openRounds(run, t);
+  const floorOpen = await openPhase(run, f, 'open, polls only', o.openDuration);
   const memory = [...processMemory('tsogs', tsogs), ...processMemory('floor', floorChild)];
   await tsogs.stop();
   await floorChild.stop();
   await close();
 
-  const result = judge(o, generation, rounds, open, memory);
+  const result = judge(o, generation, rounds, open, floorOpen, memory);
   result.queriesPerPoll = queriesPerPoll;
   process.stdout.write(`\n${table(result)}\n`);
   writeJson(path.resolve(ROOT, o.out), result);

@@ -89,13 +89,10 @@ export class MessagesRepository {
       lim: r.limit,
       reaction_changes: r.withReactionChanges,
     }));
-    const rows = await this.db.query<MessageRow & { i?: number }>(SINCE, [JSON.stringify(set)]);
+    // Each row keeps its read's position `i`: message objects are built from named fields.
+    const rows = await this.db.query<MessageRow & { i: number }>(SINCE, [JSON.stringify(set)]);
     const out = reads.map((): MessageRow[] => []);
-    for (const row of rows) {
-      const i = row.i!;
-      delete row.i;
-      out[i].push(row);
-    }
+    for (const row of rows) out[row.i].push(row);
     return out;
   }
 
