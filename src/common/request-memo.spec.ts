@@ -7,6 +7,7 @@ const found = (token: string): RoomForCaller => ({ room: { token } as Room, over
 const snapshot = (rooms: [string, RoomForCaller][], dms: PollSnapshot['dms'] = null) => ({
   rooms: new Map(rooms),
   dms,
+  news: new Map(),
 });
 
 describe('RequestMemo.prefetch', () => {

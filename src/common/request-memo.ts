@@ -1,5 +1,6 @@
 import type { Room } from '../rooms/room';
 import type { Override } from '../moderation/room-permissions';
+import type { MessageRow } from '../messages/message';
 import type { SinceResult } from '../messages/message-reads.service';
 
 export type RoomForCaller = { room: Room; override: Override | null } | null;
@@ -19,6 +20,8 @@ export interface PollSnapshot {
   rooms: Map<string, RoomForCaller>;
   /** Null unless asked for. */
   dms: DmHighs | null;
+  /** Rows of planned `messages/since` reads that found news, by `sinceKey`. */
+  news: Map<string, MessageRow[]>;
 }
 
 /** A prefetched entry that no sub-request may await must not crash the process if it fails. */
@@ -35,6 +38,7 @@ function quiet<T>(entry: Promise<T>): Promise<T> {
 export class RequestMemo {
   private readonly rooms = new Map<string, Promise<RoomForCaller>>();
   private dms?: Promise<DmHighs | null>;
+  private news?: Promise<Map<string, MessageRow[]>>;
   private since?: Promise<Map<string, SinceResult>>;
   private sinceLoader?: () => Promise<Map<string, SinceResult>>;
 
@@ -75,6 +79,12 @@ export class RequestMemo {
       this.rooms.set(token, quiet(all.then((found) => found.rooms.get(token) ?? null)));
     }
     if (dms) this.dms = quiet(all.then((found) => found.dms));
+    this.news = all.then((found) => found.news).catch(() => new Map<string, MessageRow[]>());
+  }
+
+  /** Rows of `messages/since` reads that the prefetch found news for (by `sinceKey`). */
+  prefetchedNews(): Promise<Map<string, MessageRow[]>> {
+    return this.news ?? Promise.resolve(new Map());
   }
 
   /**
@@ -98,6 +108,7 @@ export class RequestMemo {
   clear(): void {
     this.rooms.clear();
     this.dms = undefined;
+    this.news = undefined;
     this.since = undefined;
     this.sinceLoader = undefined;
   }

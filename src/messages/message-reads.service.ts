@@ -114,7 +114,7 @@ export class MessageReadsService {
       reads.push({ read, reactors: options.reactors });
     }
     if (!reads.length) return new Map();
-    const results = await this.readMany(user, reads);
+    const results = await this.readMany(user, reads, await memo.prefetchedNews());
     return new Map(reads.map(({ read, reactors }, i) => [aheadKey(read, reactors), results[i]]));
   }
 
@@ -151,15 +151,19 @@ export class MessageReadsService {
     if (user) await this.activity.record(room.id, user.id, this.clock.now());
   }
 
-  /** Since reads' rows, and their reactions with as many reactors as each read asks. */
+  /**
+   * Since reads' rows (those `known` by `sinceKey`, the rest in one statement), and their
+   * reactions with as many reactors as each read asks.
+   */
   private async readMany(
     user: User | null,
     reads: { read: SinceRead; reactors: number }[],
+    known = new Map<string, MessageRow[]>(),
   ): Promise<SinceResult[]> {
-    const rows = await this.messages.since(
-      user?.id ?? null,
-      reads.map((r) => r.read),
-    );
+    const missing = reads.map((r) => r.read).filter((read) => !known.has(sinceKey(read)));
+    const queried = missing.length ? await this.messages.since(user?.id ?? null, missing) : [];
+    missing.forEach((read, i) => known.set(sinceKey(read), queried[i]));
+    const rows = reads.map(({ read }) => known.get(sinceKey(read))!);
     const ids = new Map<number, number[]>();
     rows.forEach((found, i) => {
       const { read, reactors } = reads[i];

@@ -20,12 +20,19 @@ const visibleTo = (userId: string, moderator: string) => `NOT m.filtered AND (
 const VISIBLE = visibleTo('$2', '$3');
 
 /**
- * Changes after a seqno in each of several rooms (model.md §2), oldest change first, tagged with
- * the read's position: deleted messages only when created at or before the seqno, and
- * reaction-only changes only when asked for. The reads, viewer included, come as the only
- * parameter, a JSON set: PostgreSQL estimates an array parameter's rows from its value, and
- * folds a scalar one, so that every run planned the statement afresh (planning cost more than
- * running it); a JSON set has one estimate, and the statement gets a generic plan after five.
+ * The changes after read `q`'s seqno (model.md §2): deleted messages only when created at or
+ * before it, and reaction-only changes only when the read asks for them.
+ */
+const CHANGES_AFTER = `m.seqno > q.after
+  AND (m.data IS NOT NULL OR m.seqno_creation <= q.after)
+  AND (q.reaction_changes OR m.seqno_data > q.after)`;
+
+/**
+ * The changes after a seqno in each of several rooms, oldest first, tagged with the read's
+ * position (`i`). The reads, viewer included, come as the only parameter, a JSON set:
+ * PostgreSQL estimates an array parameter's rows from its value, and folds a scalar one, so
+ * that every run planned the statement afresh (planning cost more than running it); a JSON set
+ * has one estimate, and the statement gets a generic plan after five.
  */
 const SINCE = `
   SELECT q.i, s.*
@@ -34,11 +41,49 @@ const SINCE = `
                 reaction_changes bool)
     CROSS JOIN LATERAL (${SELECT_MESSAGE}
       WHERE m.room_id = q.room_id AND ${visibleTo('q.viewer', 'q.moderator')}
-        AND m.seqno > q.after
-        AND (m.data IS NOT NULL OR m.seqno_creation <= q.after)
-        AND (q.reaction_changes OR m.seqno_data > q.after)
+        AND ${CHANGES_AFTER}
       ORDER BY m.seqno LIMIT q.lim) s
    ORDER BY q.i, s.seqno`;
+
+/** The columns of SELECT_MESSAGE as a JSON object, bytes as hex (`rowFromJson` reads it). */
+const MESSAGE_JSON = `json_build_object('id', x.id, 'user_id', x.user_id,
+  'session_id', x.session_id, 'posted', x.posted, 'edited', x.edited, 'seqno', x.seqno,
+  'seqno_data', x.seqno_data, 'seqno_reactions', x.seqno_reactions,
+  'seqno_creation', x.seqno_creation, 'data', encode(x.data, 'hex'),
+  'signature', encode(x.signature, 'hex'), 'filtered', x.filtered, 'whisper_to', x.whisper_to,
+  'whisper_mods', x.whisper_mods)`;
+
+/**
+ * A JSON column for a statement over rooms `r` and the caller's overrides `o`: the news of the
+ * room in each read of `$3` (a JSON set of i, token, after, lim, reaction_changes) that names
+ * it and is behind the room's counter, as `[{i, moderator, rows}]`, for viewer `$2` (user id),
+ * who moderates every room if `$4` and else where the override says so (resolvePermissions's
+ * rule: rows read under another flag than the reader's are keyed apart and not used); null
+ * when none.
+ */
+export const NEWS_OF_ROOM = `(
+  SELECT json_agg(json_build_object('i', q.i, 'moderator', q.moderator, 'rows', (
+           SELECT coalesce(json_agg(${MESSAGE_JSON} ORDER BY x.seqno), '[]'::json)
+             FROM (${SELECT_MESSAGE}
+                    WHERE m.room_id = r.id AND ${visibleTo('$2', 'q.moderator')}
+                      AND ${CHANGES_AFTER}
+                    ORDER BY m.seqno LIMIT q.lim) x)))
+    FROM (SELECT j.*, $4::bool OR coalesce(o.moderator, false) OR coalesce(o.admin, false)
+                   AS moderator
+            FROM json_to_recordset($3::json)
+                   AS j(i int, token text, after bigint, lim int, reaction_changes bool)) q
+   WHERE q.token = lower(r.token) AND q.after < r.message_sequence)`;
+
+/** A message row read back from MESSAGE_JSON. */
+export function rowFromJson(
+  row: Omit<MessageRow, 'data' | 'signature'> & {
+    data: string | null;
+    signature: string | null;
+  },
+): MessageRow {
+  const bytes = (hex: string | null) => (hex === null ? null : Buffer.from(hex, 'hex'));
+  return { ...row, data: bytes(row.data), signature: bytes(row.signature) };
+}
 
 /** One room's changes after a seqno, as one viewer (whose flag here is per room) may see them. */
 export interface SinceRead {

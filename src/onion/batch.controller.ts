@@ -76,11 +76,14 @@ export class BatchController {
     const userId = req.sogs.user?.id ?? null;
     const withDms = dmReads > 0 && userId !== null;
     if (new Set(tokens.map((t) => t.toLowerCase())).size + (withDms ? dmReads : 0) > 1) {
-      memo.prefetch(tokens, withDms, (wanted, dms) => this.snapshots.load(wanted, userId, dms));
-      // Rooms with news each need a `messages/since` query: the first to ask reads them all.
-      memo.readSinceWith(() =>
-        this.reads.readAhead(memo, sinceReads(subs, this.dispatcher), req.sogs.user),
+      // Its `messages/since` reads get their news with the rooms; the first read with news
+      // reads the reactions of all, and the rows of any read the snapshot did not carry.
+      const planned = sinceReads(subs, this.dispatcher);
+      const user = req.sogs.user;
+      memo.prefetch(tokens, withDms, (wanted, dms) =>
+        this.snapshots.load(wanted, user, dms, planned),
       );
+      memo.readSinceWith(() => this.reads.readAhead(memo, planned, user));
     }
     const origin = {
       transport: req.sogs.transport,

@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { Database } from '../../src/db/database';
 import { NonceRepository } from '../../src/auth/nonce.repository';
 import { MessagesRepository } from '../../src/messages/messages.repository';
+import { PollSnapshotRepository } from '../../src/onion/poll-snapshot.repository';
 import type { Room } from '../../src/rooms/room';
 import { TestApp } from '../support/test-app';
 
@@ -35,6 +36,7 @@ describe('plans of the per-poll statements', () => {
          FROM generate_series(1, 5000) n`,
       [room.id],
     );
+    await db.query('UPDATE rooms SET message_sequence = 5000 WHERE id = $1', [room.id]);
     await db.query(`INSERT INTO request_nonces (nonce, expiry)
       SELECT decode(lpad(to_hex(n), 32, '0'), 'hex'), 1e10 FROM generate_series(1, 50000) n`);
     await db.query('ANALYZE users, messages, request_nonces');
@@ -86,6 +88,29 @@ describe('plans of the per-poll statements', () => {
       expect(recorded.map((r) => r.fresh)).toEqual(Array(n).fill(true));
     }
     expect(plans(await db.queryAsyncCommit(SEEN), /INSERT INTO request_nonces/)).toEqual([
+      { generic_plans: 5, custom_plans: 5 },
+    ]);
+  });
+
+  it("a poll's snapshot: a generic plan after five runs, whatever its rooms and reads", async () => {
+    const snapshots = new PollSnapshotRepository(db);
+    const viewer = { id: 1, moderator: false, admin: false };
+    for (let n = 1; n <= 10; n++) {
+      const planned = Array.from({ length: n % 3 }, (_, i) => ({
+        token: 'plans',
+        after: 4990 + i,
+        options: { limit: 100, reactors: 5, reactionUpdates: true },
+      }));
+      const found = await snapshots.load(
+        ['plans', `other${n}`],
+        n % 2 ? viewer : null,
+        true,
+        planned,
+      );
+      expect(found.rooms.size).toBe(1);
+      expect(found.news.size).toBe(planned.length);
+    }
+    expect(plans(await db.query(SEEN), /inbox_high/)).toEqual([
       { generic_plans: 5, custom_plans: 5 },
     ]);
   });
