@@ -162,8 +162,8 @@ export class MessageReadsService {
   ): Promise<SinceResult[]> {
     const missing = reads.map((r) => r.read).filter((read) => !known.has(sinceKey(read)));
     const queried = missing.length ? await this.messages.since(user?.id ?? null, missing) : [];
-    missing.forEach((read, i) => known.set(sinceKey(read), queried[i]));
-    const rows = reads.map(({ read }) => known.get(sinceKey(read))!);
+    const rowsOf = new Map(missing.map((read, i) => [sinceKey(read), queried[i]]));
+    const rows = reads.map(({ read }) => known.get(sinceKey(read)) ?? rowsOf.get(sinceKey(read))!);
     const ids = new Map<number, number[]>();
     rows.forEach((found, i) => {
       const { read, reactors } = reads[i];
