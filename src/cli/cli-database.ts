@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { MigrationExecutor, type DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { Database } from '../db/database';
@@ -5,6 +6,8 @@ import { createDataSource, migrate, poolOf } from '../db/data-source';
 import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import type { CliCommand } from './cli-args';
 import { CliUsageError } from './cli-usage.error';
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGTERM'];
 
 /** The CLI's connection: the pool the services use, and the data source for migrations. */
 export interface CliDatabase {
@@ -29,10 +32,16 @@ export async function openCliDatabase(config: AppConfig): Promise<CliDatabase> {
     throw err;
   }
   const database = new Database(poolOf(dataSource));
+  // Interrupted (Ctrl-C at a prompt, a kill), a command still stops the PostgreSQL it started,
+  // then exits as the signal would have (128 + its number); a running server's is left alone.
+  const interrupted = (signal: NodeJS.Signals) =>
+    void embedded!.stop().finally(() => process.exit(128 + os.constants.signals[signal]));
+  if (embedded) for (const signal of STOP_SIGNALS) process.once(signal, interrupted);
   return {
     dataSource,
     database,
     async close() {
+      for (const signal of STOP_SIGNALS) process.off(signal, interrupted);
       await database.close();
       await dataSource.destroy();
       await embedded?.stop();

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,8 @@ import { serverKeysFromPrivate } from '../../src/crypto/server-key';
 import { SessionIdentity } from '../support/client-crypto';
 import { ONION_AES, ONION_XCHACHA, SogsClient } from '../support/sogs-client';
 import { runCli, ServerProcess } from '../support/server-process';
+
+const ROOT = path.resolve(__dirname, '../..');
 
 /**
  * The host's path: no DATABASE_URL, so the server runs its own PostgreSQL in the data directory
@@ -41,6 +44,38 @@ describe('embedded default (no DATABASE_URL)', () => {
     const keyFile = path.join(dataDir, 'key_x25519');
     expect(readFileSync(keyFile)).toHaveLength(32);
     expect(statSync(keyFile).mode & 0o777).toBe(0o400);
+  }, 90_000);
+
+  it('stops the PostgreSQL it started when interrupted at a prompt, and changes nothing', async () => {
+    const cli = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin/tsogs.js'), '--delete-room', 'lobby'],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      },
+    );
+    let stdout = '';
+    await new Promise<void>((prompted) =>
+      cli.stdout.on('data', (d: Buffer) => (stdout += d.toString()).includes('[yN]') && prompted()),
+    );
+    const postgres = Number(
+      readFileSync(path.join(dataDir, 'postgres/postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    const exited = new Promise<number | null>((done) => cli.on('exit', (code) => done(code)));
+    cli.kill('SIGINT'); // the CLI alone, not its process group as a terminal's Ctrl-C would
+    expect(await exited).toBe(130);
+    const alive = () => {
+      try {
+        process.kill(postgres, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toBe(false);
+    expect((await runCli(['-L'], env)).stdout).toContain('lobby: Lobby');
   }, 90_000);
 
   it('starts, prints its key and room URLs, and serves the room through onion requests', async () => {
