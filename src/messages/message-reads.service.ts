@@ -45,6 +45,17 @@ function withReactions(rows: MessageRow[], reactionOnly: (m: MessageRow) => bool
     .map((m) => m.id);
 }
 
+/** The since read of `after` in a room, as a caller with `perms` makes it. */
+function sinceReadOf(room: Room, perms: RoomPermissions, after: number, o: PollOptions): SinceRead {
+  return {
+    roomId: room.id,
+    moderator: perms.moderator,
+    after,
+    limit: o.limit,
+    withReactionChanges: o.reactionUpdates,
+  };
+}
+
 /** Identifies a since read and the reactors it shows (a request memo's key). */
 const aheadKey = (read: SinceRead, reactors: number) => `${sinceKey(read)}:${reactors}`;
 
@@ -74,13 +85,7 @@ export class MessageReadsService {
     // Every seqno is at most the room's counter: a client that is up to date (the usual poll)
     // needs no query at all.
     if (after >= room.messageSequence) return [];
-    const read: SinceRead = {
-      roomId: room.id,
-      moderator: perms.moderator,
-      after,
-      limit: o.limit,
-      withReactionChanges: o.reactionUpdates,
-    };
+    const read = sinceReadOf(room, perms, after, o);
     const ahead = await memo?.sinceResults();
     const found =
       ahead?.get(aheadKey(read, o.reactors)) ??
@@ -90,8 +95,9 @@ export class MessageReadsService {
 
   /**
    * Reads a batch's planned `messages/since` reads together, by key: those of rooms the memo
-   * knows, that the caller may read and that have news. One statement reads their rows, and
-   * one per distinct `reactors` count their reactions.
+   * knows, that the caller may read and that have news. Their rows are those the poll's
+   * snapshot brought (the rest in one statement), their reactions one statement per distinct
+   * `reactors` count.
    */
   async readAhead(
     memo: RequestMemo,
@@ -104,14 +110,10 @@ export class MessageReadsService {
       if (!found || after >= found.room.messageSequence) continue;
       const perms = resolvePermissions(found.room, user, found.override);
       if (!perms.read) continue;
-      const read: SinceRead = {
-        roomId: found.room.id,
-        moderator: perms.moderator,
-        after,
-        limit: options.limit,
-        withReactionChanges: options.reactionUpdates,
-      };
-      reads.push({ read, reactors: options.reactors });
+      reads.push({
+        read: sinceReadOf(found.room, perms, after, options),
+        reactors: options.reactors,
+      });
     }
     if (!reads.length) return new Map();
     const results = await this.readMany(user, reads, await memo.prefetchedNews());

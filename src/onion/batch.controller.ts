@@ -73,13 +73,12 @@ export class BatchController {
     // A poll names each of its rooms twice, then its inbox and outbox: one round trip reads
     // what would otherwise take one each.
     const { tokens, dmReads } = lookups(subs);
-    const userId = req.sogs.user?.id ?? null;
-    const withDms = dmReads > 0 && userId !== null;
+    const user = req.sogs.user;
+    const withDms = dmReads > 0 && user !== null;
     if (new Set(tokens.map((t) => t.toLowerCase())).size + (withDms ? dmReads : 0) > 1) {
       // Its `messages/since` reads get their news with the rooms; the first read with news
       // reads the reactions of all, and the rows of any read the snapshot did not carry.
       const planned = sinceReads(subs, this.dispatcher);
-      const user = req.sogs.user;
       memo.prefetch(tokens, withDms, (wanted, dms) =>
         this.snapshots.load(wanted, user, dms, planned),
       );
@@ -87,7 +86,7 @@ export class BatchController {
     }
     const origin = {
       transport: req.sogs.transport,
-      inherited: { user: req.sogs.user, memo, depth: depthOf(req) },
+      inherited: { user, memo, depth: depthOf(req) },
     };
     const out = [];
     for (const sub of subs) {
