@@ -8,6 +8,21 @@ export interface RoomFilterSettings {
   readonly alphabetFilters?: readonly AlphabetFilter[];
 }
 
+/** Kinds of filter a `[filter:ROOM:TYPE]` section may name besides `*`: a kind or an alphabet. */
+export const FILTER_REPLY_TYPES = ['profanity', 'alphabet', ...ALPHABET_FILTERS] as const;
+
+/**
+ * A `[filter:ROOM:TYPE]` section (model.md §8): the filter bot's reply; unset keys follow less
+ * specific sections.
+ */
+export interface FilterReplySettings {
+  /** Reply templates, one chosen at random; their `\@`-style escapes are replaced when sent. */
+  readonly replies?: readonly string[];
+  readonly profileName?: string;
+  /** Post the reply to everyone rather than whisper it to the poster. */
+  readonly public?: boolean;
+}
+
 /** Typed, read-only settings, grouped by concern. Built once by `loadConfig` (env.schema.ts). */
 export interface AppConfig {
   readonly http: {
@@ -64,6 +79,8 @@ export interface AppConfig {
     readonly filterMods: boolean;
     /** Per-room overrides (PySOGS `[room:TOKEN]`), keyed by lower-case token. */
     readonly rooms: Readonly<Record<string, RoomFilterSettings>>;
+    /** Filter bot replies, keyed `room:type`: lower-case token or `*`, a FILTER_REPLY_TYPES or `*`. */
+    readonly filterReplies: Readonly<Record<string, FilterReplySettings>>;
   };
   readonly files: {
     /** Largest accepted upload in bytes ([files] max_size). */

@@ -1,6 +1,12 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { ALPHABET_FILTERS, type AppConfig, type RoomFilterSettings } from './app-config';
+import {
+  ALPHABET_FILTERS,
+  FILTER_REPLY_TYPES,
+  type AppConfig,
+  type FilterReplySettings,
+  type RoomFilterSettings,
+} from './app-config';
 import { withIniFile } from './sogs-ini';
 
 const DAY = 86400;
@@ -14,6 +20,11 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStringList = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((l) => typeof l === 'string');
 
 class Reader {
   readonly problems: string[] = [];
@@ -113,6 +124,58 @@ class Reader {
     return rooms;
   }
 
+  /**
+   * Filter bot replies: a JSON object keyed `ROOM:TYPE` (what `[filter:ROOM:TYPE]` sections of
+   * sogs.ini become), each value with optional `reply` (lines, or a list), `profile_name` and
+   * `public`.
+   */
+  filterReplies(name: string): Record<string, FilterReplySettings> {
+    const text = this.optional(name);
+    if (text === undefined) return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!isObject(parsed)) {
+      this.problems.push(`${name}: expected a JSON object keyed "ROOM:TYPE"`);
+      return {};
+    }
+    const out: Record<string, FilterReplySettings> = {};
+    for (const [section, value] of Object.entries(parsed)) {
+      const where = `${name}[${section}]`;
+      const m = /^([A-Za-z0-9_-]{1,64}|\*):([a-z]+|\*)$/.exec(section);
+      if (!m || !(m[2] === '*' || (FILTER_REPLY_TYPES as readonly string[]).includes(m[2]))) {
+        this.problems.push(
+          `${where}: expected ROOM:TYPE, ROOM a token or *, TYPE * or one of ${FILTER_REPLY_TYPES.join(', ')}`,
+        );
+        continue;
+      }
+      if (!isObject(value)) {
+        this.problems.push(`${where}: expected an object of reply, profile_name, public`);
+        continue;
+      }
+      out[`${m[1] === '*' ? '*' : m[1].toLowerCase()}:${m[2]}`] = this.filterReply(where, value);
+    }
+    return out;
+  }
+
+  private filterReply(where: string, value: Record<string, unknown>): FilterReplySettings {
+    const settings: { -readonly [K in keyof FilterReplySettings]: FilterReplySettings[K] } = {};
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'reply' && (typeof v === 'string' || isStringList(v))) {
+        settings.replies = (typeof v === 'string' ? v.split('\n') : v).filter((l) => l !== '');
+      } else if (key === 'profile_name' && typeof v === 'string') settings.profileName = v;
+      else if (key === 'public' && (typeof v === 'string' || typeof v === 'boolean')) {
+        const sub = new Reader({ [`${where} public`]: String(v) });
+        settings.public = sub.bool(`${where} public`, false);
+        this.problems.push(...sub.problems);
+      } else this.problems.push(`${where}: bad or unknown key ${key}`);
+    }
+    return settings;
+  }
+
   /** The S3 settings: all of endpoint, bucket, access key and secret key, or none. */
   s3(): AppConfig['files']['s3'] {
     const names = [
@@ -158,7 +221,6 @@ class Reader {
  */
 export function loadConfig(explicit?: Env): AppConfig {
   const { env, ini } = explicit ? { env: explicit, ini: undefined } : withIniFile(process.env);
-  for (const notice of ini?.notices ?? []) process.stderr.write(`tsogs: ${notice}\n`);
   const r = new Reader(env);
   r.problems.push(...(ini?.problems ?? []));
   const port = r.int('PORT', 8080, 0, 65535);
@@ -207,6 +269,7 @@ export function loadConfig(explicit?: Env): AppConfig {
       alphabetSilent: r.bool('TSOGS_ALPHABET_SILENT', true),
       filterMods: r.bool('TSOGS_FILTER_MODS', false),
       rooms: r.roomFilters('TSOGS_ROOM_FILTERS'),
+      filterReplies: r.filterReplies('TSOGS_FILTER_REPLIES'),
     },
     files: {
       maxSize: r.int('TSOGS_FILES_MAX_SIZE', 10_000_000, 1, 10_485_760),

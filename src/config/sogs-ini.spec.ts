@@ -27,6 +27,14 @@ level = WARNING
 
 [room:general]
 profanity_filter = yes
+
+[filter:*:*]
+reply = Please keep it civil, \\@
+  Mind your language (\\r)
+profile_name = Room bot
+
+[filter:general:cyrillic]
+public = yes
 `;
 
   it('maps every supported setting to its variable and ignores PySOGS internals', () => {
@@ -41,8 +49,14 @@ profanity_filter = yes
       TSOGS_ALPHABET_SILENT: 'no',
       TSOGS_LOG_LEVEL: 'warn',
       TSOGS_ROOM_FILTERS: 'general:profanity_filter=yes',
+      TSOGS_FILTER_REPLIES: JSON.stringify({
+        '*:*': {
+          reply: 'Please keep it civil, \\@\nMind your language (\\r)',
+          profile_name: 'Room bot',
+        },
+        'general:cyrillic': { public: 'yes' },
+      }),
     });
-    expect(ini.notices).toEqual([]);
   });
 
   it('yields a configuration the schema accepts', () => {
@@ -51,15 +65,47 @@ profanity_filter = yes
     expect(config.messages.alphabetFilters).toEqual(['arabic', 'cyrillic']);
     expect(config.http.baseUrl).toBe('https://sogs.example.net');
     expect(config.messages.rooms).toEqual({ general: { profanityFilter: true } });
+    expect(config.messages.filterReplies).toEqual({
+      '*:*': {
+        replies: ['Please keep it civil, \\@', 'Mind your language (\\r)'],
+        profileName: 'Room bot',
+      },
+      'general:cyrillic': { public: true },
+    });
   });
 
   it('names unknown keys, unreadable lines and a SQLite database as problems', () => {
-    const ini = parseSogsIni('[db]\nurl = sqlite:///sogs.db\n[files]\nmax_sise = 1\njunk line\n');
+    const ini = parseSogsIni(
+      '[db]\nurl = sqlite:///sogs.db\n[files]\nmax_sise = 1\njunk line\n[filter:general]\nreply = hi\n',
+    );
     expect(ini.problems).toEqual([
       'sogs.ini:2: [db] url: tsogs runs on PostgreSQL; import a PySOGS SQLite database with tsogs import',
       'sogs.ini:4: unknown setting [files] max_sise',
       'sogs.ini:5: cannot read "junk line"',
+      'sogs.ini:6: [filter:general]: expected [filter:ROOM:TYPE]',
     ]);
+  });
+
+  it('names bad filter reply sections and keys', () => {
+    const bad = JSON.stringify({
+      'general:klingon': { reply: 'hi' },
+      '*:profanity': { reply: 3, public: 'perhaps', colour: 'red' },
+    });
+    let problems: string[] = [];
+    try {
+      loadConfig({ TSOGS_FILTER_REPLIES: bad });
+    } catch (e) {
+      problems = (e as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/^TSOGS_FILTER_REPLIES\[general:klingon\]: expected ROOM:TYPE/),
+      'TSOGS_FILTER_REPLIES[*:profanity]: bad or unknown key reply',
+      'TSOGS_FILTER_REPLIES[*:profanity] public="perhaps": expected yes/no, true/false, on/off or 1/0',
+      'TSOGS_FILTER_REPLIES[*:profanity]: bad or unknown key colour',
+    ]);
+    expect(() => loadConfig({ TSOGS_FILTER_REPLIES: '[1]' })).toThrow(
+      'TSOGS_FILTER_REPLIES: expected a JSON object keyed "ROOM:TYPE"',
+    );
   });
 });
 

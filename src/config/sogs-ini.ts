@@ -49,8 +49,6 @@ export interface IniSettings {
   /** Where each variable came from, e.g. `sogs.ini [files] max_size`. */
   origins: Record<string, string>;
   problems: string[];
-  /** Sections and keys read but not applied (with why). */
-  notices: string[];
 }
 
 /**
@@ -58,31 +56,40 @@ export interface IniSettings {
  * their text; the config schema validates them, naming the INI key for each bad one.
  */
 export function parseSogsIni(text: string, file = 'sogs.ini'): IniSettings {
-  const out: IniSettings = { env: {}, origins: {}, problems: [], notices: [] };
+  const out: IniSettings = { env: {}, origins: {}, problems: [] };
+  /** `[filter:ROOM:TYPE]` sections, gathered into one JSON variable at the end. */
+  const filters: Record<string, Record<string, string>> = {};
   let section = '';
-  let last: string | undefined;
+  /** Adds a continuation line to the value read last (multi-line values). */
+  let extend: ((line: string) => void) | undefined;
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/^\s*[#;].*$/, '');
     if (!line.trim()) return;
     const where = `${file}:${i + 1}`;
-    if (/^\s/.test(line) && last) {
-      out.env[last] += `\n${line.trim()}`; // continuation line (multi-line values)
+    if (/^\s/.test(line) && extend) {
+      extend(line.trim());
       return;
     }
     const header = /^\[([^\]]+)\]\s*$/.exec(line);
     if (header) {
       section = header[1].trim();
-      last = undefined;
-      if (section.startsWith('filter:')) {
-        out.notices.push(
-          `${where}: [${section}] (filter bot replies) is not supported yet and is ignored`,
-        );
+      extend = undefined;
+      if (section.startsWith('filter:') && section.split(':').length !== 3) {
+        out.problems.push(`${where}: [${section}]: expected [filter:ROOM:TYPE]`);
       }
       return;
     }
     const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
     if (!kv) {
       out.problems.push(`${where}: cannot read ${JSON.stringify(line.trim())}`);
+      return;
+    }
+    const filter = /^filter:([^:]+:[^:]+)$/.exec(section);
+    if (filter) {
+      const values = (filters[filter[1]] ??= {});
+      const key = kv[1].trim();
+      values[key] = kv[2].trim();
+      extend = (more) => (values[key] += `\n${more}`);
       return;
     }
     if (section.startsWith('filter:')) return;
@@ -98,7 +105,7 @@ export function parseSogsIni(text: string, file = 'sogs.ini'): IniSettings {
     }
     const key = `${section}.${kv[1].trim()}`;
     const name = KEYS[key];
-    last = undefined;
+    extend = undefined;
     if (IGNORED.has(key)) return;
     if (!name) {
       out.problems.push(`${where}: unknown setting [${section}] ${kv[1].trim()}`);
@@ -114,8 +121,12 @@ export function parseSogsIni(text: string, file = 'sogs.ini'): IniSettings {
     }
     out.env[name] = value;
     out.origins[name] = `${file} [${section}] ${kv[1].trim()}`;
-    last = name;
+    extend = (more) => (out.env[name] += `\n${more}`);
   });
+  if (Object.keys(filters).length) {
+    out.env.TSOGS_FILTER_REPLIES = JSON.stringify(filters);
+    out.origins.TSOGS_FILTER_REPLIES = `${file} [filter:…] sections`;
+  }
   return out;
 }
 
@@ -129,7 +140,7 @@ export function withIniFile(env: Env): { env: Env; ini?: IniSettings } {
   if (!existsSync(file)) {
     return {
       env,
-      ini: { env: {}, origins: {}, problems: [`SOGS_CONFIG: no such file ${file}`], notices: [] },
+      ini: { env: {}, origins: {}, problems: [`SOGS_CONFIG: no such file ${file}`] },
     };
   }
   const ini = parseSogsIni(readFileSync(file, 'utf8'), file);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.tokens';
-import type { AppConfig } from '../config/app-config';
+import type { AlphabetFilter, AppConfig } from '../config/app-config';
 import { SogsError } from '../common/sogs-error';
 import type { RoomPermissions } from '../moderation/room-permissions';
 import type { Room } from '../rooms/room';
@@ -13,7 +13,11 @@ export type FilterKind = 'alphabet' | 'profanity';
 /** A post caught by a filter: stored hidden (silent) or refused with a 429. */
 export interface FilterVerdict {
   kind: FilterKind;
+  /** The alphabet that caught an alphabet hit. */
+  alphabet?: AlphabetFilter;
   silent: boolean;
+  /** The display name inside the post, empty when it has none (for the filter bot's reply). */
+  displayName: string;
 }
 
 export function filtrationRejected(kind: FilterKind): SogsError {
@@ -55,13 +59,14 @@ export class ContentFilterService {
     const text = readSessionText(data);
     if (!text) return null;
     const body = text.body ?? '';
-    for (const name of alphabets) {
-      if (ALPHABETS[name].test(body))
-        return { kind: 'alphabet', silent: this.settings.alphabetSilent };
+    const displayName = text.displayName ?? '';
+    for (const alphabet of alphabets) {
+      if (ALPHABETS[alphabet].test(body)) {
+        return { kind: 'alphabet', alphabet, silent: this.settings.alphabetSilent, displayName };
+      }
     }
-    const profane =
-      profanity && (profanity.matches(body) || profanity.matches(text.displayName ?? ''));
+    const profane = profanity && (profanity.matches(body) || profanity.matches(displayName));
     const silent = own.profanitySilent ?? this.settings.profanitySilent;
-    return profane ? { kind: 'profanity', silent } : null;
+    return profane ? { kind: 'profanity', silent, displayName } : null;
   }
 }

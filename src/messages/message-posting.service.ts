@@ -8,6 +8,7 @@ import type { Room } from '../rooms/room';
 import type { User } from '../users/user';
 import { UsersService } from '../users/users.service';
 import { ContentFilterService, filtrationRejected } from './content-filter.service';
+import { FilterBotService } from './filter-bot.service';
 import { isDeleted, toMessageObject } from './message';
 import type { MessageContent, NewPost } from './message-input';
 import { MessagesRepository } from './messages.repository';
@@ -26,20 +27,25 @@ export class MessagePostingService {
     private readonly sequence: RoomSequenceRepository,
     private readonly files: FileAttachmentsRepository,
     private readonly filters: ContentFilterService,
+    private readonly filterBot: FilterBotService,
     private readonly users: UsersService,
     private readonly clock: Clock,
   ) {}
 
   /**
    * Stores a post after the checks of api.md, in their order: whisper fields need a moderator
-   * (403), then the content filters (429 or silent), then the rate limit (429).
+   * (403), then the content filters (429 or silent), then the rate limit (429). A filter hit
+   * gets the filter bot's reply, if one is set: before the 429, or after the hidden post.
    */
   async post(room: Room, user: User, perms: RoomPermissions, post: NewPost) {
     if ((post.whisperTo !== null || post.whisperMods) && !perms.moderator) {
       throw SogsError.forbidden();
     }
     const verdict = this.filters.check(room, post.data, perms);
-    if (verdict && !verdict.silent) throw filtrationRejected(verdict.kind);
+    if (verdict && !verdict.silent) {
+      await this.filterBot.reply(room, user, verdict);
+      throw filtrationRejected(verdict.kind);
+    }
     const target = post.whisperTo === null ? null : await this.users.getOrCreate(post.whisperTo);
     const now = this.clock.now();
     const row = await this.db.transaction(async (tx) => {
@@ -74,6 +80,7 @@ export class MessagePostingService {
       });
       return message;
     });
+    if (verdict) await this.filterBot.reply(room, user, verdict);
     const out = toMessageObject(row, {});
     if (verdict) out.filtered = true;
     return out;
@@ -82,17 +89,21 @@ export class MessagePostingService {
   /**
    * Replaces a message's content, in the order of api.md: a non-silent filter hit (429), the
    * message (404), its author (403, even for admins); a silent filter hit then changes nothing.
+   * A filter hit gets the filter bot's reply, if one is set: before the 429, or after the checks.
    */
   async edit(room: Room, user: User, perms: RoomPermissions, id: number | null, c: MessageContent) {
     const verdict = this.filters.check(room, c.data, perms);
-    if (verdict && !verdict.silent) throw filtrationRejected(verdict.kind);
+    if (verdict && !verdict.silent) {
+      await this.filterBot.reply(room, user, verdict);
+      throw filtrationRejected(verdict.kind);
+    }
     const now = this.clock.now();
     await this.db.transaction(async (tx) => {
       await this.sequence.lock(tx, room.id);
       const message = id === null ? null : await this.messages.find(room.id, id, tx);
       if (!message || isDeleted(message)) throw SogsError.notFound(`No such post: ${id}`);
       if (message.user_id !== user.id) throw SogsError.forbidden();
-      if (verdict) return;
+      if (verdict) return this.filterBot.reply(room, user, verdict, tx);
       if (message.data!.equals(c.data)) {
         await this.messages.replaceSignature(tx, message.id, c.signature);
       } else {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FileAttachmentsRepository } from '../files/file-attachments.repository';
 import { ContentFilterService } from './content-filter.service';
+import { FilterBotService } from './filter-bot.service';
 import { MessageDeletionService } from './message-deletion.service';
 import { MessagePostingService } from './message-posting.service';
 import { MessageReadsService } from './message-reads.service';
@@ -22,6 +23,7 @@ import { ReactionsService } from './reactions.service';
     PinnedMessagesRepository,
     FileAttachmentsRepository,
     ContentFilterService,
+    FilterBotService,
     MessageReadsService,
     MessagePostingService,
     MessageDeletionService,

@@ -1,4 +1,4 @@
-import { readSessionText, removePadding } from './session-content';
+import { encodeSessionText, readSessionText, removePadding } from './session-content';
 
 function varint(n: number): Buffer {
   const out: number[] = [];
@@ -53,5 +53,22 @@ describe('readSessionText', () => {
     expect(readSessionText(Buffer.from('plain text, not protobuf'))).toBeNull();
     expect(readSessionText(Buffer.from([0x0a, 0x05, 1, 2]))).toBeNull(); // truncated
     expect(readSessionText(field(1, field(1, Buffer.from([0xff, 0xfe]))))).toBeNull(); // bad UTF-8
+  });
+});
+
+describe('encodeSessionText', () => {
+  it('writes body, timestamp and profile name in field order, then 0x80 0x00', () => {
+    const bytes = encodeSessionText('hi', 1_700_000_000_000, 'SOGS');
+    expect(bytes.toString('hex')).toBe('0a140a0268693880d095ffbc31aa06060a04534f47538000');
+  });
+  it('reads back as it was written, empty and non-ASCII texts included', () => {
+    expect(readSessionText(encodeSessionText('', 1, 'Бот'))).toEqual({
+      body: '',
+      displayName: 'Бот',
+    });
+    expect(readSessionText(encodeSessionText('x'.repeat(300), 2 ** 45, ''))).toEqual({
+      body: 'x'.repeat(300),
+      displayName: '',
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Just enough of Session's `Content` protobuf to read what the content filters examine
- * (model.md §8): `Content.dataMessage` (field 1) → `body` (field 1) and `profile` (field 101) →
- * `displayName` (field 1). Everything else is skipped; anything malformed yields null.
+ * Just enough of Session's `Content` protobuf to read what the content filters examine, and to
+ * write the filter bot's replies (model.md §8): `Content.dataMessage` (field 1) → `body`
+ * (field 1), `timestamp` (field 7) and `profile` (field 101) → `displayName` (field 1). Reading
+ * skips everything else; anything malformed yields null.
  */
 
 /** The texts a filter examines; a field the message lacks is undefined. */
@@ -98,4 +99,33 @@ export function readSessionText(data: Buffer): SessionText | null {
   const displayName = text(profileFields.get(1));
   if (displayName === null) return null;
   return { body, displayName };
+}
+
+function varintBytes(n: number): Buffer {
+  const out: number[] = [];
+  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n % 128) | 0x80);
+  out.push(n);
+  return Buffer.from(out);
+}
+
+function lengthDelimited(field: number, bytes: Buffer): Buffer {
+  return Buffer.concat([
+    varintBytes(field * 8 + LENGTH_DELIMITED),
+    varintBytes(bytes.length),
+    bytes,
+  ]);
+}
+
+/**
+ * `Content{dataMessage{body, timestamp (ms), profile{displayName}}}` followed by Session's
+ * padding marker and one zero (`0x80 0x00`), fields in number order as protobuf writes them.
+ */
+export function encodeSessionText(body: string, timestampMs: number, displayName: string): Buffer {
+  const dataMessage = Buffer.concat([
+    lengthDelimited(1, Buffer.from(body, 'utf8')),
+    varintBytes(7 * 8 + VARINT),
+    varintBytes(timestampMs),
+    lengthDelimited(101, lengthDelimited(1, Buffer.from(displayName, 'utf8'))),
+  ]);
+  return Buffer.concat([lengthDelimited(1, dataMessage), Buffer.from([0x80, 0x00])]);
 }
