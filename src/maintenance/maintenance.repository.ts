@@ -8,6 +8,11 @@ export class MaintenanceRepository {
     await q.query('DELETE FROM request_nonces WHERE expiry < $1', [now]);
   }
 
+  /** Edit and deletion history: the replaced content of messages, kept for a while only. */
+  async pruneHistory(q: Queryable, before: number): Promise<void> {
+    await q.query('DELETE FROM message_history WHERE replaced < $1', [before]);
+  }
+
   async pruneDms(q: Queryable, now: number): Promise<void> {
     await q.query('DELETE FROM inbox WHERE expiry <= $1', [now]);
   }

@@ -8,18 +8,19 @@ import {
 import { APP_CONFIG } from '../config/config.tokens';
 import type { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
-import { Database } from '../db/database';
+import { logUnexpected } from '../common/sogs-exception.filter';
+import { Database, type Queryable } from '../db/database';
 import { MaintenanceRepository } from './maintenance.repository';
 import { FilesService } from '../files/files.service';
 import { FuturesRepository } from '../moderation/futures.repository';
 
 const INTERVAL_MS = 10_000;
-// One pass at a time across every process sharing the database.
+// One run of a step at a time across every process sharing the database.
 const JOB_LOCK = 7_305_514_312;
 
 /**
  * The periodic job of model.md §12. Every server process runs the timer; an advisory lock lets
- * one of them do each pass, so many processes cost no more than one.
+ * one of them do each step, so many processes cost no more than one.
  */
 @Injectable()
 export class MaintenanceService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -48,25 +49,52 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
 
   private async tick(): Promise<void> {
     if (this.running) return;
-    this.running = this.runOnce()
-      .catch((err: unknown) => this.logger.error(`periodic job failed: ${(err as Error).message}`))
-      .finally(() => (this.running = undefined));
+    this.running = this.runOnce().finally(() => (this.running = undefined));
   }
 
-  /** One pass of every step; returns without work when another process holds the lock. */
+  /**
+   * One pass of every step, in model.md's order. Each step is independent: it runs in its own
+   * transaction, and one that fails is logged without holding back the others. A step another
+   * process is running is skipped.
+   */
   async runOnce(): Promise<void> {
     const now = this.clock.now();
-    await this.db.transaction(async (tx) => {
-      const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-        JOB_LOCK,
-      ]);
-      if (!lock.ok) return;
-      await this.repo.pruneNonces(tx, now);
-      await this.repo.pruneDms(tx, now);
-      await this.repo.pruneActivity(tx, now - this.config.rooms.activePruneThreshold);
-      await this.repo.refreshActiveUsers(tx, now - this.config.rooms.activeThreshold);
-      await this.futures.applyDue(tx, now);
+    const { messages, rooms } = this.config;
+    await this.step('files', async () => {
+      await this.files.removeExpired();
     });
-    await this.files.removeExpired();
+    const steps: [string, (tx: Queryable) => Promise<void>][] = [
+      ['history', (tx) => this.repo.pruneHistory(tx, now - messages.historyPruneThreshold)],
+      ['dms', (tx) => this.repo.pruneDms(tx, now)],
+      [
+        'activity',
+        async (tx) => {
+          await this.repo.pruneActivity(tx, now - rooms.activePruneThreshold);
+          await this.repo.refreshActiveUsers(tx, now - rooms.activeThreshold);
+        },
+      ],
+      ['scheduled changes', (tx) => this.futures.applyDue(tx, now)],
+      ['nonces', (tx) => this.repo.pruneNonces(tx, now)],
+    ];
+    for (const [name, work] of steps) {
+      await this.step(name, () =>
+        this.db.transaction(async (tx) => {
+          const [lock] = await tx.query<{ ok: boolean }>(
+            'SELECT pg_try_advisory_xact_lock($1) AS ok',
+            [JOB_LOCK],
+          );
+          if (lock.ok) await work(tx);
+        }),
+      );
+    }
+  }
+
+  private async step(name: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.logger.error(`periodic job step "${name}" failed`);
+      logUnexpected(this.logger, err);
+    }
   }
 }
