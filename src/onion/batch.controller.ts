@@ -23,8 +23,9 @@ function depthOf(req: SogsRequest): number {
 
 /** A sub-response as a batch item: JSON bodies inline, anything else base64 (api.md §1). */
 function toItem(res: SubResponse) {
-  if (res.code >= 500) {
-    // What Android can decode for a crashed sub-request (api.md §1); no server detail leaks.
+  if (res.code === 500) {
+    // A crashed sub-request, as Android can decode it (api.md §1); no server detail leaks. A
+    // deliberate 5xx (503, 507) keeps its text.
     return { code: res.code, headers: { 'content-type': TEXT_PLAIN }, body: '' };
   }
   const json = res.headers['content-type'] === 'application/json';

@@ -47,4 +47,17 @@ describe('uploads when the disk is full', () => {
     const again = await c.post('/room/lobby/file', { body: randomBytes(50_000) });
     expect(again.status).toBe(201);
   });
+
+  it('keeps the 507 and its text as a /batch item (Android uploads in a batch)', async () => {
+    const c = t.client(SessionIdentity.random()).with({ via: ONION_AES });
+    const b64 = randomBytes(400_000).toString('base64');
+    const r = await c.post('/batch', { json: [{ method: 'POST', path: '/room/lobby/file', b64 }] });
+    expect(r.json()).toEqual([
+      {
+        code: 507,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: Buffer.from('The server could not store the file').toString('base64'),
+      },
+    ]);
+  });
 });
