@@ -88,9 +88,14 @@ export function parsePollOptions(query: Record<string, unknown>): PollOptions {
   const flags = Array.isArray(query.t) ? query.t[0] : query.t;
   return {
     limit: clamp(queryInteger(query, 'limit') ?? DEFAULT_LIMIT, MIN_LIMIT, MAX_LIMIT),
-    reactors: clamp(queryInteger(query, 'reactors') ?? DEFAULT_REACTORS, 0, MAX_REACTORS),
+    reactors: parseReactors(query),
     reactionUpdates: typeof flags === 'string' && flags.includes('r'),
   };
+}
+
+/** `reactors`: how many reactors' IDs each reaction lists (api.md §3). */
+export function parseReactors(query: Record<string, unknown>): number {
+  return clamp(queryInteger(query, 'reactors') ?? DEFAULT_REACTORS, 0, MAX_REACTORS);
 }
 
 /** A reaction from the rest of the path: 1–12 code points (not UTF-16 units), else 400. */

@@ -139,13 +139,13 @@ export class MessageReadsService {
     user: User | null,
     perms: RoomPermissions,
     id: number | null,
-    o: PollOptions,
+    reactors: number,
   ) {
     await this.recordActivity(room, user);
     const row =
       id === null ? null : await this.messages.visible(room.id, viewerOf(user, perms), id);
     if (!row) throw SogsError.notFound(`No such post: ${id}`);
-    const [message] = await this.render([row], user, o.reactors);
+    const [message] = await this.render([row], user, reactors);
     return message;
   }
 

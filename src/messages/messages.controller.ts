@@ -15,7 +15,12 @@ import type { RoomPermissions } from '../moderation/room-permissions';
 import type { Room } from '../rooms/room';
 import type { User } from '../users/user';
 import { MessageDeletionService } from './message-deletion.service';
-import { parseMessageContent, parseNewPost, parsePollOptions } from './message-input';
+import {
+  parseMessageContent,
+  parseNewPost,
+  parsePollOptions,
+  parseReactors,
+} from './message-input';
 import { pathId } from '../common/request-params';
 import { MessagePostingService } from './message-posting.service';
 import { MessageReadsService } from './message-reads.service';
@@ -102,7 +107,7 @@ export class MessagesController {
     @Param('id') id: string,
     @Query() query: QueryArgs,
   ) {
-    return this.reads.one(room, user, perms, pathId(id), parsePollOptions(query));
+    return this.reads.one(room, user, perms, pathId(id), parseReactors(query));
   }
 
   /**

@@ -99,6 +99,12 @@ describe('messages: posting, polling and whispers (api.md §3, model.md §2)', (
       expect((await get('messages/since/abc')).status).toBe(404);
     });
 
+    it('message/:id reads reactors only: a bad limit there is ignored', async () => {
+      const [first] = ids(await get('messages/since/0'));
+      expect((await get(`message/${first}?limit=abc`)).status).toBe(200);
+      expect((await get(`message/${first}?reactors=x`)).status).toBe(400);
+    });
+
     it('records room activity for signed polls only', async () => {
       const count = async () =>
         (await t.db.query('SELECT 1 FROM room_users WHERE room_id = $1', [room.id])).length;
