@@ -47,3 +47,30 @@ export function decodeHexOrBase64(value: string, size: number): Buffer<ArrayBuff
   const decoded = decodeBase64Strict(value);
   return decoded && decoded.length === size ? decoded : null;
 }
+
+/** z-base-32's alphabet, value order. */
+const BASE32Z = 'ybndrfg8ejkmcpqxot1uwisza345h769';
+
+/**
+ * Exactly `size` bytes of z-base-32 (onion.md §2: the reference's fourth `ephemeral_key` form):
+ * ⌈8·size/5⌉ characters of the alphabet in either case, most significant bits first; the unused
+ * low bits of the last character are ignored, as the reference ignores them. Else null.
+ */
+export function decodeBase32z(value: string, size: number): Buffer | null {
+  if (value.length !== Math.ceil((size * 8) / 5)) return null;
+  const out = Buffer.alloc(size);
+  let acc = 0;
+  let bits = 0;
+  let n = 0;
+  for (const c of value.toLowerCase()) {
+    const v = BASE32Z.indexOf(c);
+    if (v < 0) return null;
+    acc = ((acc << 5) | v) & 0xfff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      if (n < size) out[n++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}

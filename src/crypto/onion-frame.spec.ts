@@ -52,6 +52,10 @@ describe('parseEphemeralKey', () => {
     ['padded base64', key.toString('base64')],
     ['unpadded base64', key.toString('base64').slice(0, 43)],
     ['32 raw bytes', key.toString('latin1').replace(/[\x80-\xff]/g, 'a')],
+    ['base32z', '46pfbqbmidfgczhfeqbmek7bm8z7n5zxo7yj7f7e4b33mqkjfrwy'],
+    ['upper-case base32z', '46pfbqbmidfgczhfeqbmek7bm8z7n5zxo7yj7f7e4b33mqkjfrwy'.toUpperCase()],
+    // The last character's 4 unused bits are ignored, as the reference ignores them.
+    ['base32z with padding bits set', '46pfbqbmidfgczhfeqbmek7bm8z7n5zxo7yj7f7e4b33mqkjfrwx'],
   ])('accepts %s', (name, value) => {
     const parsed = parseEphemeralKey(value);
     expect(parsed?.length).toBe(32);
@@ -67,6 +71,10 @@ describe('parseEphemeralKey', () => {
     key.toString('hex').slice(1),
     'g'.repeat(64),
     'é'.repeat(32),
+    // base32z of the wrong length, or with a character outside its alphabet (`l`, `v`, `2`).
+    '46pfbqbmidfgczhfeqbmek7bm8z7n5zxo7yj7f7e4b33mqkjfrw',
+    '46pfbqbmidfgczhfeqbmek7bm8z7n5zxo7yj7f7e4b33mqkjfrwl',
+    '26pfbqbmidfgczhfeqbmek7bm8z7n5zxo7yj7f7e4b33mqkjfrwy',
   ])('rejects %j', (value) => {
     expect(parseEphemeralKey(value)).toBeNull();
   });

@@ -1,5 +1,5 @@
 /** Outer framing of an onion request body (onion.md §2). */
-import { decodeHexOrBase64 } from './encoding';
+import { decodeBase32z, decodeHexOrBase64 } from './encoding';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -26,13 +26,13 @@ export function parseOnionFrame(
 
 /**
  * The client's X25519 `ephemeral_key`: 64 hex chars (what clients send) or 43/44-char base64,
- * or, like the reference parser, a string whose UTF-8 encoding is exactly 32 raw bytes.
- * The reference's 52-char base32z form is not accepted (no client sends it).
+ * or, like the reference parser, a string whose UTF-8 encoding is exactly 32 raw bytes, or
+ * 52-char base32z.
  */
 export function parseEphemeralKey(v: unknown): Uint8Array | null {
   if (typeof v !== 'string') return null;
   const decoded = decodeHexOrBase64(v, 32);
   if (decoded) return decoded;
   const raw = Buffer.from(v, 'utf8');
-  return raw.length === 32 ? raw : null;
+  return raw.length === 32 ? raw : decodeBase32z(v, 32);
 }
