@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../db/database';
+import { StatementGroup } from '../db/statement-group';
 import { toUser, type User, type UserRow } from '../users/user';
 
 export interface Recorded {
@@ -13,8 +14,6 @@ interface Pending {
   sessionId: string;
   nonce: Buffer;
   expiry: number;
-  resolve(r: Recorded): void;
-  reject(err: unknown): void;
 }
 
 /** Nonces written by one statement at most (a bound on the statement's size). */
@@ -45,42 +44,27 @@ const RECORD_GROUP = `
 
 /**
  * Request nonces, unique across all users and shared by every process on the database; the
- * UNIQUE key settles races. Writes are grouped: while the statements in flight run, the nonces
- * of requests arriving meanwhile wait and go together in the next, so under load many requests
+ * UNIQUE key settles races. Writes are grouped (StatementGroup), so under load many requests
  * share one commit, and an idle server still writes each nonce at once.
  */
 @Injectable()
 export class NonceRepository {
-  private queue: Pending[] = [];
-  private writers = 0;
+  private readonly groups = new StatementGroup(
+    (group: Pending[]) => this.recordGroup(group),
+    MAX_GROUP,
+    WRITERS,
+  );
 
   constructor(private readonly db: Database) {}
 
   /** Records the nonce and, in the same round trip, reads the user the request claims to be. */
   recordFor(sessionId: string, nonce: Buffer, expiry: number): Promise<Recorded> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ sessionId, nonce, expiry, resolve, reject });
-      if (this.writers < WRITERS) void this.writeGroups();
-    });
+    return this.groups.add({ sessionId, nonce, expiry });
   }
 
   async seen(nonce: Buffer): Promise<boolean> {
     const rows = await this.db.query('SELECT 1 FROM request_nonces WHERE nonce = $1', [nonce]);
     return rows.length === 1;
-  }
-
-  private async writeGroups(): Promise<void> {
-    this.writers++;
-    while (this.queue.length) {
-      const group = this.queue.splice(0, MAX_GROUP);
-      try {
-        const results = await this.recordGroup(group);
-        group.forEach((p, i) => p.resolve(results[i]));
-      } catch (err) {
-        for (const p of group) p.reject(err);
-      }
-    }
-    this.writers--;
   }
 
   private async recordGroup(group: Pending[]): Promise<Recorded[]> {
