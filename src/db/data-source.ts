@@ -6,6 +6,9 @@ import { AdminTokens1795941086184 } from '../../migrations/1795941086184-AdminTo
 /** Every migration, in order. `npm run migration:create` appends here. */
 export const MIGRATIONS = [InitialSchema1764403200000, AdminTokens1795941086184];
 
+/** Connection options of every pool (startup parameters, set before the first statement). */
+export const NO_JIT = '-c jit=off';
+
 // Any constant works; it serialises migrations when several processes start at once.
 const MIGRATION_LOCK = 7_305_514_311;
 
@@ -18,7 +21,14 @@ export function createDataSource(url: string, poolSize: number): DataSource {
     synchronize: false,
     logging: false,
     // A request waits at most this long for a connection (PostgreSQL down: 503, not a hang).
-    extra: { max: poolSize, application_name: 'tsogs', connectionTimeoutMillis: 5000 },
+    // No JIT: every statement here is short, and the fixed row estimate of a JSON set can price
+    // a grouped one high enough to be compiled on every run, which costs more than running it.
+    extra: {
+      max: poolSize,
+      application_name: 'tsogs',
+      connectionTimeoutMillis: 5000,
+      options: NO_JIT,
+    },
   });
 }
 

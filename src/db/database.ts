@@ -46,7 +46,7 @@ export class Database implements Queryable {
     this.asyncCommits = new Pool({
       ...pool.options,
       max: 2,
-      options: '-c synchronous_commit=off',
+      options: `${pool.options.options ?? ''} -c synchronous_commit=off`.trim(),
     });
     // An idle connection that breaks (PostgreSQL restarting) is replaced on next use; the
     // event must have a listener, or it would end the process.

@@ -55,22 +55,22 @@ const MESSAGE_JSON = `json_build_object('id', x.id, 'user_id', x.user_id,
 
 /**
  * A JSON column for a statement over rooms `r` and the caller's overrides `o`: the news of the
- * room in each read of `$3` (a JSON set of i, token, after, lim, reaction_changes) that names
- * it and is behind the room's counter, as `[{i, moderator, rows}]`, for viewer `$2` (user id),
- * who moderates every room if `$4` and else where the override says so (resolvePermissions's
- * rule: rows read under another flag than the reader's are keyed apart and not used); null
- * when none.
+ * room in each read of `reads` (a JSON set of i, token, after, lim, reaction_changes) that names
+ * it and is behind the room's counter, as `[{i, moderator, rows}]`, for viewer `viewer` (user
+ * id), who moderates every room if `globalModerator` and else where the override says so
+ * (resolvePermissions's rule: rows read under another flag than the reader's are keyed apart and
+ * not used); null when none. The arguments are SQL expressions.
  */
-export const NEWS_OF_ROOM = `(
+export const newsOfRoom = (viewer: string, reads: string, globalModerator: string) => `(
   SELECT json_agg(json_build_object('i', q.i, 'moderator', q.moderator, 'rows', (
            SELECT coalesce(json_agg(${MESSAGE_JSON} ORDER BY x.seqno), '[]'::json)
              FROM (${SELECT_MESSAGE}
-                    WHERE m.room_id = r.id AND ${visibleTo('$2', 'q.moderator')}
+                    WHERE m.room_id = r.id AND ${visibleTo(viewer, 'q.moderator')}
                       AND ${CHANGES_AFTER}
                     ORDER BY m.seqno LIMIT q.lim) x)))
-    FROM (SELECT j.*, $4::bool OR coalesce(o.moderator, false) OR coalesce(o.admin, false)
-                   AS moderator
-            FROM json_to_recordset($3::json)
+    FROM (SELECT j.*, ${globalModerator} OR coalesce(o.moderator, false)
+                   OR coalesce(o.admin, false) AS moderator
+            FROM json_to_recordset(${reads})
                    AS j(i int, token text, after bigint, lim int, reaction_changes bool)) q
    WHERE q.token = lower(r.token) AND q.after < r.message_sequence)`;
 

@@ -29,8 +29,8 @@ export function lookups(subs: SubRequest[]): { tokens: string[]; dmReads: number
 
 /**
  * The `messages/since` reads among the sub-requests, with the parameters and query their route
- * will see (`Dispatcher.match`); reads whose options are invalid are left to answer for
- * themselves.
+ * will see (`Dispatcher.match`); reads whose token or options are invalid are left to answer
+ * for themselves.
  */
 export function sinceReads(subs: SubRequest[], dispatcher: Dispatcher): PlannedSince[] {
   const out: PlannedSince[] = [];
@@ -39,7 +39,7 @@ export function sinceReads(subs: SubRequest[], dispatcher: Dispatcher): PlannedS
     // of news (a read it misses in an odd encoding makes its own query).
     if (sub.method !== 'GET' || !sub.target.includes('since')) continue;
     const found = dispatcher.match('GET', sub.target);
-    if (found?.route.pattern !== MESSAGES_SINCE) continue;
+    if (found?.route.pattern !== MESSAGES_SINCE || !ROOM_TOKEN.test(found.params.token)) continue;
     try {
       const options = parsePollOptions(found.query);
       const after = pathId(found.params.seqno) ?? Number.MAX_SAFE_INTEGER;

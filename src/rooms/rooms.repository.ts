@@ -7,15 +7,18 @@ import type { RoomForCaller } from '../common/request-memo';
 const ROOM_COLUMNS = `id, token, name, description, image_id, created, message_sequence, info_updates,
   active_users, default_read, default_accessible, default_write, default_upload`;
 
-/** Rooms `r` with the caller's ($2) override row `o`, and any `extra` columns over both. */
-export const roomsForCaller = (extra = '') => `SELECT ${ROOM_COLUMNS.split(',')
+/**
+ * Rooms `r` with the override row `o` of the caller (user id `viewer`, an SQL expression), and
+ * any `extra` columns over both.
+ */
+export const roomsForCaller = (extra = '', viewer = '$2') => `SELECT ${ROOM_COLUMNS.split(',')
   .map((c) => `r.${c.trim()}`)
   .join(', ')},
        o.user_id IS NOT NULL AS o_exists, o.banned AS o_banned, o.read AS o_read,
        o.accessible AS o_accessible, o.write AS o_write, o.upload AS o_upload,
        o.moderator AS o_moderator, o.admin AS o_admin, o.visible_mod AS o_visible_mod${extra}
   FROM rooms r
-  LEFT JOIN user_permission_overrides o ON o.room_id = r.id AND o.user_id = $2`;
+  LEFT JOIN user_permission_overrides o ON o.room_id = r.id AND o.user_id = ${viewer}`;
 /** A room with the caller's override row; built once, as it runs for every room request. */
 export const ROOMS_FOR_CALLER = roomsForCaller();
 const FIND_FOR_CALLER = `${ROOMS_FOR_CALLER} WHERE lower(r.token) = lower($1)`;

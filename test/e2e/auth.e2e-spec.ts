@@ -199,6 +199,10 @@ describe('X-SOGS authentication (auth.md §3–§5)', () => {
       (await q.call(db, 'SHOW synchronous_commit'))[0] as { synchronous_commit: string };
     expect(await setting(db.queryAsyncCommit)).toEqual({ synchronous_commit: 'off' });
     expect(await setting(db.query)).toEqual({ synchronous_commit: 'on' });
+    // And no connection compiles statements (data-source.ts).
+    for (const q of [db.query, db.queryAsyncCommit]) {
+      expect(await q.call(db, 'SHOW jit')).toEqual([{ jit: 'off' }]);
+    }
   });
 
   it('accepts a nonce sent many times at once exactly once, while writing concurrent nonces together', async () => {

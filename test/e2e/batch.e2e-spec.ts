@@ -181,6 +181,53 @@ describe('/batch and /sequence (api.md §1)', () => {
     summaries.mockRestore();
   });
 
+  it('lets polls arriving together share their snapshot statement, each read as its caller', async () => {
+    const room = await t.givenRoom('together');
+    const [mod, alice, bob] = [1, 2, 3].map(() => SessionIdentity.random());
+    await t.givenModerator(mod, room);
+    await t.givenMessage(alice, room);
+    await t.givenMessage(mod, room, 'to the mods', { whisper_mods: true });
+    await t.givenMessage(mod, room, 'to alice', { whisper_to: alice.blindedId(t.keys.publicKey) });
+    const poll = (who: SessionIdentity) =>
+      t
+        .client(who)
+        .with({ via: ONION_AES })
+        .post('/batch', {
+          json: [
+            { method: 'GET', path: '/room/together/pollInfo/0' },
+            { method: 'GET', path: '/room/together/messages/since/0?t=r&reactors=5' },
+            { method: 'GET', path: '/room/lobby/messages/since/0?t=r&reactors=5' },
+            { method: 'GET', path: '/inbox/since/0' },
+            { method: 'GET', path: '/outbox/since/0' },
+          ],
+        })
+        .then((r) => r.json<Item[]>());
+    const pollers = [mod, alice, bob];
+    const alone = [];
+    for (const who of pollers) alone.push(await poll(who));
+    // What each may see: the moderator both whispers, alice the one to her, bob neither.
+    expect(alone.map((items) => (items[1].body as unknown[]).length)).toEqual([3, 2, 1]);
+    expect(alone[0][0].body).toMatchObject({ moderator: true });
+
+    const repo = t.app.get(PollSnapshotRepository) as unknown as {
+      readGroup(polls: unknown[]): Promise<unknown[]>;
+    };
+    const read = repo.readGroup.bind(repo);
+    let slow = 2;
+    // The first statements are slow (as under load): polls arriving meanwhile wait for them and
+    // then go together, however fast this machine answers each one.
+    const groups = jest.spyOn(repo, 'readGroup').mockImplementation(async (polls) => {
+      if (slow-- > 0) await new Promise((done) => setTimeout(done, 300));
+      return read(polls);
+    });
+    const together = await Promise.all([...pollers, ...pollers, ...pollers].map(poll));
+    expect(together).toEqual([...alone, ...alone, ...alone]);
+    const sizes = groups.mock.calls.map(([polls]) => polls.length);
+    expect(sizes.reduce((a, b) => a + b)).toBe(9);
+    expect(sizes.length).toBeLessThan(9);
+    groups.mockRestore();
+  });
+
   it('reads news posted by an earlier sub-request of the same batch', async () => {
     const posted = await c.post('/batch', {
       json: [
