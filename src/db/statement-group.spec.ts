@@ -8,6 +8,7 @@ function heldRun() {
     calls.push(items);
     await new Promise<void>((done) => releases.push(done));
     if (items.includes(-1)) throw new Error('bad item');
+    if (items.includes(-2)) throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' });
     return items.map((n) => n * 10);
   };
   const releaseAll = async () => {
@@ -43,5 +44,15 @@ describe('StatementGroup', () => {
     await releaseAll();
     expect([await first, ...(await Promise.all(rest))]).toEqual([10, 20, 'bad item', 30]);
     expect(calls).toEqual([[1], [2, -1, 3], [2], [-1], [3]]);
+  });
+
+  it('fails a whole group at once when the database is unreachable', async () => {
+    const { calls, run, releaseAll } = heldRun();
+    const g = new StatementGroup(run, 10, 1);
+    const first = g.add(1);
+    const rest = [2, -2, 3].map((n) => g.add(n).catch((err: Error) => err.message));
+    await releaseAll();
+    expect([await first, ...(await Promise.all(rest))]).toEqual([10, 'down', 'down', 'down']);
+    expect(calls).toEqual([[1], [2, -2, 3]]);
   });
 });

@@ -1,3 +1,5 @@
+import { isTransientDatabaseError } from './db-errors';
+
 interface Waiting<In, Out> {
   item: In;
   resolve(out: Out): void;
@@ -9,7 +11,8 @@ interface Waiting<In, Out> {
  * flight, items arriving meanwhile wait and go together (at most `maxGroup`) in the next one.
  * Under load many requests share one round trip; an idle server runs each item at once.
  * `run` answers for each item of a group, in order. When a group fails, each of its items is
- * run alone, so that one item's failure is its own.
+ * run alone, so that one item's failure is its own; unless the database is unreachable, when
+ * every item fails at once rather than waiting for it again one after the other.
  */
 export class StatementGroup<In, Out> {
   private queue: Waiting<In, Out>[] = [];
@@ -34,8 +37,12 @@ export class StatementGroup<In, Out> {
       const group = this.queue.splice(0, this.maxGroup);
       try {
         await this.settle(group);
-      } catch {
-        for (const w of group) await this.settle([w]).catch((err: unknown) => w.reject(err));
+      } catch (err) {
+        if (group.length === 1 || isTransientDatabaseError(err)) {
+          for (const w of group) w.reject(err);
+        } else {
+          for (const w of group) await this.settle([w]).catch((e: unknown) => w.reject(e));
+        }
       }
     }
     this.running--;
