@@ -7,7 +7,7 @@ import { AdminTokens1795941086184 } from '../../migrations/1795941086184-AdminTo
 export const MIGRATIONS = [InitialSchema1764403200000, AdminTokens1795941086184];
 
 /** Connection options of every pool (startup parameters, set before the first statement). */
-export const NO_JIT = '-c jit=off';
+const NO_JIT = '-c jit=off';
 
 // Any constant works; it serialises migrations when several processes start at once.
 const MIGRATION_LOCK = 7_305_514_311;
