@@ -34,8 +34,8 @@ export const targetChoice = (routes: RouteDef[] = ROUTES): fc.Arbitrary<TargetCh
 
 const REACTIONS = ['👍', 'y/n', '👨🏿‍🦰', 'a', '🦒🦍🐍🐊🦢🦁🦎', '%F0%9F%91%8D', 'abcdefghijklm'];
 
-/** Fixture values for a parameter name. */
-function fixtureFor(f: FuzzApp, name: string, n: number): string {
+/** Fixture values for a parameter name; `:sid` never names a `spared` identity. */
+function fixtureFor(f: FuzzApp, name: string, n: number, spared: IdentityName[]): string {
   const ids = (list: number[]) => String(list.length ? list[n % list.length] : n % 5);
   switch (name) {
     case ':token':
@@ -48,7 +48,8 @@ function fixtureFor(f: FuzzApp, name: string, n: number): string {
     case ':info':
       return String(n % 20);
     case ':sid': {
-      const who: IdentityName = IDENTITY_NAMES[n % IDENTITY_NAMES.length];
+      const names = IDENTITY_NAMES.filter((name) => !spared.includes(name));
+      const who: IdentityName = names[n % names.length];
       return n % 5 === 0 ? `05${f.sessionIdOf(who).slice(2)}` : f.sessionIdOf(who);
     }
     case ':filename':
@@ -60,11 +61,12 @@ function fixtureFor(f: FuzzApp, name: string, n: number): string {
   }
 }
 
-/** Builds `path?query` for a choice. */
+/** Builds `path?query` for a choice; `spared` identities are never a `:sid`. */
 export function buildTarget(
   f: FuzzApp,
   c: TargetChoice,
   routes: RouteDef[] = ROUTES,
+  spared: IdentityName[] = [],
 ): { route: RouteDef; target: string } {
   const route = routes[c.route % routes.length];
   let i = 0;
@@ -73,7 +75,7 @@ export function buildTarget(
     .map((seg) => {
       if (seg !== '*' && !seg.startsWith(':')) return seg;
       const p = c.params[i++ % c.params.length];
-      if ('fixture' in p) return fixtureFor(f, seg, p.fixture);
+      if ('fixture' in p) return fixtureFor(f, seg, p.fixture, spared);
       return p.encode ? encodeURIComponentLoose(p.hostile) : p.hostile;
     })
     .join('/');
